@@ -1,0 +1,25 @@
+/** Step 2 — the credential is a LEAR credential of the kind this flow requires. */
+import { VerifierError } from '../../errors/verifier-error.ts';
+import type { Step } from '../../shared/pipeline.ts';
+import type { PresentationContext } from '../context.ts';
+import { mapLearCredential } from '../lear-credential.ts';
+import { credentialObject } from './parse-presentation.ts';
+
+const EXPECTED = { machine: 'LEARCredentialMachine', employee: 'LEARCredentialEmployee' } as const;
+
+export const checkCredentialType: Step<PresentationContext> = {
+  name: 'credential-type',
+  run({ input, state }) {
+    const vc = state.vc && credentialObject(state.vc.payload);
+    if (!vc) throw new VerifierError('ERR_VC_MALFORMED', 'the credential JWT has no vc claim');
+    const mapped = mapLearCredential(vc);
+    if (!mapped.ok) {
+      const code = mapped.reason.startsWith('is not a LEAR') ? 'ERR_VC_TYPE' : 'ERR_VC_MALFORMED';
+      throw new VerifierError(code, code === 'ERR_VC_TYPE' ? `invalid credential type: expected ${EXPECTED[input.expectedKind]}` : `the credential ${mapped.reason}`);
+    }
+    if (mapped.credential.kind !== input.expectedKind) {
+      throw new VerifierError('ERR_VC_TYPE', `invalid credential type: expected ${EXPECTED[input.expectedKind]}`);
+    }
+    state.credential = mapped.credential;
+  },
+};

@@ -1,0 +1,59 @@
+/** What the presentation pipeline reads (input, dependencies) and writes (state). */
+import type { KeyObject } from 'node:crypto';
+import type { DecodedJws } from '../jose/jws.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { TrustedIssuersRegistry } from '../trust/trusted-issuers.ts';
+import type { RevocationList } from '../trust/revocation-list.ts';
+import type { StatusListChecker } from '../trust/status-list.ts';
+import type { VerifiedChain } from '../keys/x509.ts';
+import type { CredentialKind, LearCredential } from './lear-credential.ts';
+
+/** Verifies an `x5c` chain to the configured trust anchors at a time (cached; see keys/x509.ts). */
+export type X5cVerifier = (x5c: unknown, nowMs: number) => VerifiedChain;
+
+export interface PresentationPolicy {
+  clockSkewSeconds: number;
+  acceptMillisecondTimestamps: boolean;
+}
+
+export interface PresentationDeps {
+  clock: Clock;
+  policy: PresentationPolicy;
+  issuers: TrustedIssuersRegistry;
+  /** Legacy `revoked_credentials` YAML list; absent when the trust framework names none. */
+  revocation: RevocationList | undefined;
+  statusLists: StatusListChecker;
+  x5c: X5cVerifier;
+}
+
+export interface PresentationInput {
+  /** Compact VP JWT (already decoded from base64 when it came so). */
+  vpJwt: string;
+  expectedKind: CredentialKind;
+  /** Who must have made the presentation (the authenticated client_id in M2M). */
+  presenter?: string;
+  /** OpenID4VP session values (H2M): the VP must echo the nonce and name an accepted audience. */
+  nonce?: string;
+  audiences?: readonly string[];
+}
+
+export interface PresentationState {
+  vp?: DecodedJws;
+  vc?: DecodedJws;
+  credential?: LearCredential;
+  /** DID (did:key) of the presenter whose key verified the VP. */
+  holderDid?: string;
+  holderKey?: KeyObject;
+}
+
+export interface PresentationContext {
+  readonly input: PresentationInput;
+  readonly deps: PresentationDeps;
+  readonly state: PresentationState;
+}
+
+export interface VerifiedPresentation {
+  credential: LearCredential;
+  holderDid: string | undefined;
+  vcPayload: Record<string, unknown>;
+}

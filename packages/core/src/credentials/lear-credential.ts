@@ -1,0 +1,119 @@
+/**
+ * Liberal mapping of the five LEAR credential shapes DOME has issued (dome-verifier-wire.md
+ * §6.1–6.5: employee v1/v2/v3, machine v1/v2; EUDIStack type names too) to one typed view.
+ * IN2 requires exact `@context` arrays; we key on `type` and read both `tmf_*` and plain power
+ * fields, `first_name` and `firstName`, issuer string or object.
+ */
+import { isRecord } from '../shared/json.ts';
+import { stripFragment } from '@dome-verifier/did-key';
+
+export type CredentialKind = 'machine' | 'employee';
+export type CredentialShape = 'machine-v1' | 'machine-v2' | 'employee-v1' | 'employee-v2' | 'employee-v3';
+
+export interface Power {
+  readonly type: string | undefined;
+  readonly domain: string | undefined;
+  readonly function: string | undefined;
+  readonly action: readonly string[];
+}
+
+export interface LearCredential {
+  readonly kind: CredentialKind;
+  readonly shape: CredentialShape;
+  readonly types: readonly string[];
+  /** The `vc` object exactly as presented. */
+  readonly vc: Record<string, unknown>;
+  readonly id: string | undefined;
+  readonly issuerDid: string | undefined;
+  readonly validFrom: unknown;
+  readonly validUntil: unknown;
+  readonly subjectId: string | undefined;
+  readonly mandatee: Record<string, unknown>;
+  readonly mandator: Record<string, unknown>;
+  readonly powers: readonly Power[];
+  readonly credentialStatus: Record<string, unknown> | undefined;
+}
+
+const MACHINE_TYPES = new Set(['LEARCredentialMachine', 'learcredential.machine.w3c.3', 'learcredential.machine.sd.1']);
+const EMPLOYEE_TYPES = new Set(['LEARCredentialEmployee', 'learcredential.employee.w3c.4', 'learcredential.employee.sd.1']);
+
+export function credentialTypes(vc: Record<string, unknown>): string[] {
+  const t = vc.type;
+  if (typeof t === 'string') return [t];
+  return Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
+}
+
+export function kindOf(types: readonly string[]): CredentialKind | undefined {
+  if (types.some((t) => MACHINE_TYPES.has(t))) return 'machine';
+  if (types.some((t) => EMPLOYEE_TYPES.has(t))) return 'employee';
+  return undefined;
+}
+
+function contexts(vc: Record<string, unknown>): string {
+  const c = vc['@context'];
+  return (Array.isArray(c) ? c : [c]).filter((x) => typeof x === 'string').join(' ');
+}
+
+function shapeOf(kind: CredentialKind, vc: Record<string, unknown>, mandatee: Record<string, unknown>): CredentialShape {
+  const ctx = contexts(vc);
+  if (kind === 'machine') return ctx.includes('lear_credential_machine/w3c/v2') ? 'machine-v2' : 'machine-v1';
+  if (ctx.includes('lear_credential_employee/w3c/v3')) return 'employee-v3';
+  if (ctx.includes('learcredentialemployee/v2')) return 'employee-v2';
+  if (ctx.includes('learcredentialemployee/v1')) return 'employee-v1';
+  return 'first_name' in mandatee ? 'employee-v1' : 'employee-v2';
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+function power(p: Record<string, unknown>): Power {
+  const action = p.action ?? p.tmf_action;
+  const domain = p.domain ?? p.tmf_domain;
+  return {
+    type: str(p.type) ?? str(p.tmf_type),
+    domain: Array.isArray(domain) ? str(domain[0]) : str(domain),
+    function: str(p.function) ?? str(p.tmf_function),
+    action: (Array.isArray(action) ? action : [action]).filter((a): a is string => typeof a === 'string'),
+  };
+}
+
+export type MapResult = { ok: true; credential: LearCredential } | { ok: false; reason: string };
+
+/** Maps a `vc` object; fails when the mandate structure every LEAR credential has is missing. */
+export function mapLearCredential(vc: Record<string, unknown>): MapResult {
+  const types = credentialTypes(vc);
+  const kind = kindOf(types);
+  if (!kind) return { ok: false, reason: 'is not a LEARCredentialEmployee or LEARCredentialMachine' };
+  const subject = vc.credentialSubject;
+  if (!isRecord(subject)) return { ok: false, reason: 'has no credentialSubject object' };
+  const mandate = subject.mandate;
+  if (!isRecord(mandate)) return { ok: false, reason: 'has no credentialSubject.mandate object' };
+  const { mandatee, mandator } = mandate;
+  if (!isRecord(mandatee)) return { ok: false, reason: 'has no mandate.mandatee object' };
+  if (!isRecord(mandator)) return { ok: false, reason: 'has no mandate.mandator object' };
+  const powers = Array.isArray(mandate.power) ? mandate.power.filter(isRecord).map(power) : [];
+  const issuer = vc.issuer;
+  return {
+    ok: true,
+    credential: {
+      kind,
+      shape: shapeOf(kind, vc, mandatee),
+      types,
+      vc,
+      id: str(vc.id),
+      issuerDid: str(issuer) ?? (isRecord(issuer) ? str(issuer.id) : undefined),
+      validFrom: vc.validFrom ?? vc.issuanceDate,
+      validUntil: vc.validUntil ?? vc.expirationDate,
+      subjectId: str(subject.id),
+      mandatee,
+      mandator,
+      powers,
+      credentialStatus: isRecord(vc.credentialStatus) ? vc.credentialStatus : undefined,
+    },
+  };
+}
+
+/** The DID the credential is bound to: credentialSubject.id → VC JWT sub → mandatee.id (IN2 V2 order). */
+export function boundDid(credential: LearCredential, jwtSub: unknown): string | undefined {
+  const candidate = credential.subjectId ?? str(jwtSub) ?? str(credential.mandatee.id);
+  return candidate?.startsWith('did:') ? stripFragment(candidate) : undefined;
+}

@@ -1,0 +1,47 @@
+/**
+ * The presentation pipeline as data. Order: everything that needs no I/O first (cheap, and
+ * it authenticates the holder), then trust lookups; no URL named by a credential is fetched
+ * before the credential's signature has been verified. See docs/architecture.md for why this
+ * order differs from IN2's (which fetched revocation data before checking signatures).
+ */
+import type { Step, StepFailure } from '../shared/pipeline.ts';
+import { runAllSteps, runSteps } from '../shared/pipeline.ts';
+import type { PresentationContext, PresentationDeps, PresentationInput, VerifiedPresentation } from './context.ts';
+import { parsePresentation } from './checks/parse-presentation.ts';
+import { checkCredentialType } from './checks/check-credential-type.ts';
+import { checkCredentialTime } from './checks/check-credential-time.ts';
+import { checkPresentationTime } from './checks/check-presentation-time.ts';
+import { checkHolderBinding } from './checks/check-holder-binding.ts';
+import { checkIssuerTrusted } from './checks/check-issuer-trusted.ts';
+import { checkVcSignature } from './checks/check-vc-signature.ts';
+import { checkRevocation } from './checks/check-revocation.ts';
+import { checkMandator } from './checks/check-mandator.ts';
+
+export const PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = [
+  parsePresentation,
+  checkCredentialType,
+  checkCredentialTime,
+  checkPresentationTime,
+  checkHolderBinding,
+  checkIssuerTrusted,
+  checkVcSignature,
+  checkRevocation,
+  checkMandator,
+];
+
+/** Runs the pipeline, stopping at the first failure (the server's mode). */
+export async function verifyPresentation(
+  input: PresentationInput,
+  deps: PresentationDeps,
+  options: { steps?: readonly Step<PresentationContext>[]; onFailure?: (f: StepFailure) => void } = {},
+): Promise<VerifiedPresentation> {
+  const ctx: PresentationContext = { input, deps, state: {} };
+  await runSteps(options.steps ?? PRESENTATION_CHECKS, ctx, options.onFailure);
+  const { credential, vc, holderDid } = ctx.state;
+  return { credential: credential!, holderDid, vcPayload: vc!.payload };
+}
+
+/** Runs every check and lists every failure (for `inspect`). */
+export async function inspectPresentation(input: PresentationInput, deps: PresentationDeps): Promise<StepFailure[]> {
+  return runAllSteps(PRESENTATION_CHECKS, { input, deps, state: {} });
+}

@@ -1,0 +1,88 @@
+/**
+ * The closed catalogue of failure codes. Each code has one OAuth `error` (RFC 6749 §5.2,
+ * RFC 6750 §3.1), one HTTP status and a one-line summary; `docs/errors.md` is generated from
+ * this table and CI fails when the two differ. Descriptions sent to clients are written at the
+ * throw site and never contain tokens, presentations, keys or assertions.
+ */
+export type OAuthErrorName =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_target'
+  | 'temporarily_unavailable'
+  | 'server_error';
+
+interface ErrorSpec {
+  readonly error: OAuthErrorName;
+  readonly status: number;
+  readonly summary: string;
+}
+
+const e = (error: OAuthErrorName, status: number, summary: string): ErrorSpec => ({ error, status, summary });
+
+export const ERROR_CODES = {
+  // --- HTTP request shape ------------------------------------------------------------------
+  ERR_REQUEST_CONTENT_TYPE: e('invalid_request', 400, 'The body is not application/x-www-form-urlencoded.'),
+  ERR_REQUEST_TOO_LARGE: e('invalid_request', 413, 'The body exceeds the 64 KiB limit.'),
+  ERR_REQUEST_MALFORMED: e('invalid_request', 400, 'The body cannot be parsed as a form.'),
+  ERR_REQUEST_DUPLICATE_PARAMETER: e('invalid_request', 400, 'A parameter appears more than once (RFC 6749 §3.2).'),
+  ERR_REQUEST_MISSING_PARAMETER: e('invalid_request', 400, 'A required parameter is missing or empty.'),
+  ERR_GRANT_TYPE_UNSUPPORTED: e('unsupported_grant_type', 400, 'The grant_type is not supported by this server.'),
+  ERR_SCOPE_INVALID: e('invalid_scope', 400, 'A requested scope is not available for this grant.'),
+  ERR_TARGET_INVALID: e('invalid_target', 400, 'The resource parameter is not acceptable (RFC 8707).'),
+
+  // --- client authentication -----------------------------------------------------------------
+  ERR_CLIENT_AUTH_MISSING: e('invalid_client', 401, 'No client authentication was sent.'),
+  ERR_CLIENT_AUTH_MULTIPLE: e('invalid_request', 400, 'More than one client authentication method was used.'),
+  ERR_CLIENT_ASSERTION_TYPE: e('invalid_client', 401, 'client_assertion_type is not urn:ietf:params:oauth:client-assertion-type:jwt-bearer.'),
+  ERR_CLIENT_UNKNOWN: e('invalid_client', 401, 'The client is not in the Trusted Services List.'),
+  ERR_CLIENT_AUTH_METHOD_NOT_ALLOWED: e('invalid_client', 401, 'The client is not registered for JWT client authentication.'),
+  ERR_CLIENT_GRANT_NOT_ALLOWED: e('unauthorized_client', 400, 'The client is not registered for this grant type.'),
+  ERR_ASSERTION_MALFORMED: e('invalid_client', 401, 'The client assertion is not a well-formed compact JWS.'),
+  ERR_ASSERTION_ALG: e('invalid_client', 401, 'The client assertion uses an algorithm that is not allowed (none, HMAC, or not the registered one).'),
+  ERR_ASSERTION_HEADER: e('invalid_client', 401, 'The client assertion header is not acceptable (typ, crit, jku/x5u, foreign jwk).'),
+  ERR_ASSERTION_CLAIM_MISSING: e('invalid_client', 401, 'A required client assertion claim (iss, sub, aud, exp, jti, vp_token) is missing.'),
+  ERR_ASSERTION_CLAIM_INVALID: e('invalid_client', 401, 'A client assertion claim has the wrong type or format.'),
+  ERR_ASSERTION_SUBJECT: e('invalid_client', 401, 'iss and sub of the client assertion must both equal client_id.'),
+  ERR_ASSERTION_AUDIENCE: e('invalid_client', 401, 'The client assertion audience is not this server.'),
+  ERR_ASSERTION_EXPIRED: e('invalid_client', 401, 'The client assertion has expired.'),
+  ERR_ASSERTION_NOT_YET_VALID: e('invalid_client', 401, 'The client assertion nbf or iat lies in the future beyond the allowed skew.'),
+  ERR_ASSERTION_LIFETIME: e('invalid_client', 401, 'The client assertion exp lies too far in the future.'),
+  ERR_ASSERTION_REPLAYED: e('invalid_client', 401, 'The client assertion jti was already used.'),
+  ERR_ASSERTION_KEY_NOT_FOUND: e('invalid_client', 401, 'No registered key of the client matches the assertion.'),
+  ERR_ASSERTION_SIGNATURE: e('invalid_client', 401, 'The client assertion signature does not verify.'),
+  ERR_CLIENT_JWKS_UNAVAILABLE: e('temporarily_unavailable', 503, "The client's jwkSetUrl could not be fetched; try again later."),
+  ERR_CLIENT_JWKS_INVALID: e('invalid_client', 401, "The client's jwkSetUrl did not return a usable JWKS."),
+
+  // --- presentation ---------------------------------------------------------------------------
+  ERR_VP_TOKEN_ENCODING: e('invalid_client', 401, 'vp_token is neither base64/base64url of a JWT nor a compact JWT.'),
+  ERR_VP_MALFORMED: e('invalid_client', 401, 'The Verifiable Presentation is malformed (JWS, vp claim, verifiableCredential).'),
+  ERR_VP_SIGNATURE: e('invalid_client', 401, "The presentation is not signed by the holder's key."),
+  ERR_VP_EXPIRED: e('invalid_client', 401, 'The presentation has expired.'),
+  ERR_VP_NOT_YET_VALID: e('invalid_client', 401, 'The presentation nbf/iat lies in the future.'),
+  ERR_HOLDER_BINDING: e('invalid_client', 401, 'The presenter is not the holder the credential is bound to.'),
+  ERR_PRESENTER_NOT_CLIENT: e('invalid_client', 401, 'The presentation was made by someone other than the authenticated client.'),
+
+  // --- credential -----------------------------------------------------------------------------
+  ERR_VC_MALFORMED: e('invalid_client', 401, 'The credential is not a well-formed VC-JWT with a vc claim.'),
+  ERR_VC_TYPE: e('invalid_client', 401, 'The credential is not of the type this flow requires.'),
+  ERR_VC_NOT_YET_VALID: e('invalid_client', 401, 'The credential validFrom/nbf lies in the future.'),
+  ERR_VC_EXPIRED: e('invalid_client', 401, 'The credential validUntil/exp has passed.'),
+  ERR_VC_REVOKED: e('invalid_client', 401, 'The credential is revoked (legacy list or status list).'),
+  ERR_STATUS_LIST_INVALID: e('invalid_client', 401, 'The status list credential is malformed, untrusted or too short.'),
+  ERR_ISSUER_NOT_TRUSTED: e('invalid_client', 401, 'The credential issuer is not in the Trusted Issuers List.'),
+  ERR_ISSUER_TYPE_NOT_ALLOWED: e('invalid_client', 401, 'The issuer is not trusted for this credential type, or not at this time (validFor).'),
+  ERR_VC_SIGNATURE: e('invalid_client', 401, 'The credential signature does not verify with its x5c leaf certificate.'),
+  ERR_VC_CERTIFICATE: e('invalid_client', 401, 'The x5c chain is missing, malformed, outside its validity, or not anchored in a trusted root.'),
+  ERR_VC_ORGANIZATION_MISMATCH: e('invalid_client', 401, 'The certificate organizationIdentifier (2.5.4.97) differs from the did:elsi issuer.'),
+  ERR_MANDATOR_NOT_TRUSTED: e('invalid_client', 401, 'The mandator organisation is not in the Trusted Issuers List.'),
+
+  // --- dependencies and internal --------------------------------------------------------------
+  ERR_TRUST_SERVICE_UNAVAILABLE: e('temporarily_unavailable', 503, 'A trust service (TIL, revocation or status list) is unreachable; the request fails closed.'),
+  ERR_SERVER: e('server_error', 500, 'Unexpected internal failure (logged with a request id).'),
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

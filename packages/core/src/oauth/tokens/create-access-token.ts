@@ -1,0 +1,55 @@
+/**
+ * Access tokens as DOME issues them (dome-verifier-wire.md §5.1): ES256, header `kid` = the
+ * verifier did:key, `typ` `JWT` by default (DOME resource servers reject `at+jwt`) or `at+jwt`;
+ * claims `iss`, `aud`, `sub`, `jti`, `iat`, `exp`, `scope`, `client_id` (= verifier URL) and
+ * `vc` (the credential, keys sorted alphabetically as Jackson wrote them).
+ */
+import { randomUUID, type KeyObject } from 'node:crypto';
+import { signJws } from '../../jose/jws.ts';
+import { sortedCopy } from '../../shared/json.ts';
+
+export interface Signer {
+  /** P-256 private key of the verifier identity. */
+  readonly key: KeyObject;
+  /** The verifier did:key, used as `kid`. */
+  readonly kid: string;
+}
+
+export type AccessTokenTyp = 'JWT' | 'at+jwt';
+
+export interface AccessTokenInput {
+  issuer: string;
+  audience: string;
+  subject: string;
+  scope: string;
+  vc: Record<string, unknown>;
+  nowSeconds: number;
+  expiresInSeconds: number;
+  typ: AccessTokenTyp;
+  /** Extra claims (H2M adds none today; kept for profiles). */
+  extra?: Record<string, unknown>;
+}
+
+export interface IssuedToken {
+  token: string;
+  jti: string;
+  expiresIn: number;
+}
+
+export function createAccessToken(signer: Signer, input: AccessTokenInput): IssuedToken {
+  const jti = randomUUID();
+  const payload = {
+    aud: input.audience,
+    client_id: input.issuer,
+    exp: input.nowSeconds + input.expiresInSeconds,
+    iat: input.nowSeconds,
+    iss: input.issuer,
+    jti,
+    scope: input.scope,
+    sub: input.subject,
+    vc: sortedCopy(input.vc) as Record<string, unknown>,
+    ...input.extra,
+  };
+  const token = signJws({ alg: 'ES256', kid: signer.kid, typ: input.typ }, payload, signer.key);
+  return { token, jti, expiresIn: input.expiresInSeconds };
+}

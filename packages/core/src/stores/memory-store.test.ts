@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createMemoryStore, StoreFullError } from './memory-store.ts';
+import { fixedClock } from '../ports/clock.ts';
+
+test('setIfAbsent stores once and refuses a second write until the TTL passes', async () => {
+  const clock = fixedClock(1_000_000);
+  const store = createMemoryStore({ clock });
+  assert.equal(await store.setIfAbsent('k', '1', 1000), true);
+  assert.equal(await store.setIfAbsent('k', '2', 1000), false);
+  clock.advance(999);
+  assert.equal(await store.setIfAbsent('k', '3', 1000), false);
+  clock.advance(1);
+  assert.equal(await store.setIfAbsent('k', '4', 1000), true);
+  assert.equal(await store.get('k'), '4');
+  await store.close();
+});
+
+test('concurrent setIfAbsent calls on one key succeed exactly once', async () => {
+  const store = createMemoryStore();
+  const results = await Promise.all(Array.from({ length: 50 }, () => store.setIfAbsent('race', 'x', 10_000)));
+  assert.equal(results.filter(Boolean).length, 1);
+  await store.close();
+});
+
+test('take returns the value once and deletes it', async () => {
+  const store = createMemoryStore();
+  await store.set('code', 'v', 1000);
+  assert.equal(await store.take('code'), 'v');
+  assert.equal(await store.take('code'), undefined);
+  await store.close();
+});
+
+test('a full store refuses new entries instead of evicting live ones', async () => {
+  const clock = fixedClock(0);
+  const store = createMemoryStore({ clock, maxEntries: 2 });
+  await store.setIfAbsent('a', '1', 1000);
+  await store.setIfAbsent('b', '1', 1000);
+  await assert.rejects(store.setIfAbsent('c', '1', 1000), StoreFullError);
+  assert.equal(await store.setIfAbsent('a', '1', 1000), false, 'a is still remembered');
+  clock.advance(1000);
+  assert.equal(await store.setIfAbsent('c', '1', 1000), true, 'expired entries make room');
+  await store.close();
+});

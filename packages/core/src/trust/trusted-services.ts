@@ -1,0 +1,131 @@
+/**
+ * Client registry from the DOME Trusted Services List (YAML, dome-verifier-wire.md §7.1).
+ * Loaded at start and refreshed periodically; a failed refresh keeps the last good list
+ * (IN2 V1/V2 never refreshed at all — SRS P0-6).
+ */
+import { parse as parseYaml } from 'yaml';
+import type { Fetcher } from '../ports/fetcher.ts';
+import { isRecord } from '../shared/json.ts';
+
+export interface RegisteredClient {
+  readonly clientId: string;
+  readonly url: string | undefined;
+  readonly redirectUris: readonly string[];
+  readonly scopes: readonly string[];
+  readonly clientAuthenticationMethods: readonly string[];
+  readonly authorizationGrantTypes: readonly string[];
+  readonly postLogoutRedirectUris: readonly string[];
+  readonly requireAuthorizationConsent: boolean;
+  readonly requireProofKey: boolean;
+  readonly jwkSetUrl: string | undefined;
+  readonly tokenEndpointAuthenticationSigningAlgorithm: string | undefined;
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0) : []);
+const optString = (v: unknown): string | undefined => (typeof v === 'string' && v.trim().length > 0 ? v.trim() : undefined);
+
+export interface ParsedServicesList {
+  clients: RegisteredClient[];
+  warnings: string[];
+}
+
+/** Parses the TSL YAML. Invalid entries are skipped with a warning; a list without `clients` is an error. */
+export function parseTrustedServicesList(text: string): ParsedServicesList {
+  const doc: unknown = parseYaml(text, { maxAliasCount: 50 });
+  if (!isRecord(doc) || !Array.isArray(doc.clients)) throw new Error('Trusted Services List has no "clients" list');
+  const clients: RegisteredClient[] = [];
+  const warnings: string[] = [];
+  const seen = new Set<string>();
+  doc.clients.forEach((entry: unknown, i: number) => {
+    if (!isRecord(entry) || typeof entry.clientId !== 'string' || entry.clientId.length === 0) {
+      warnings.push(`clients[${i}] has no clientId; skipped`);
+      return;
+    }
+    if (seen.has(entry.clientId)) {
+      warnings.push(`clients[${i}] repeats clientId ${entry.clientId}; the first entry wins`);
+      return;
+    }
+    seen.add(entry.clientId);
+    clients.push(
+      Object.freeze({
+        clientId: entry.clientId,
+        url: optString(entry.url),
+        redirectUris: Object.freeze(strings(entry.redirectUris)),
+        scopes: Object.freeze(strings(entry.scopes)),
+        clientAuthenticationMethods: Object.freeze(strings(entry.clientAuthenticationMethods)),
+        authorizationGrantTypes: Object.freeze(strings(entry.authorizationGrantTypes)),
+        postLogoutRedirectUris: Object.freeze(strings(entry.postLogoutRedirectUris)),
+        requireAuthorizationConsent: entry.requireAuthorizationConsent === true,
+        requireProofKey: entry.requireProofKey === true,
+        jwkSetUrl: optString(entry.jwkSetUrl),
+        tokenEndpointAuthenticationSigningAlgorithm: optString(entry.tokenEndpointAuthenticationSigningAlgorithm),
+      }),
+    );
+  });
+  return { clients, warnings };
+}
+
+export interface ClientRegistry {
+  get(clientId: string): RegisteredClient | undefined;
+  all(): readonly RegisteredClient[];
+  /** Loads the list now; rejects when the first load fails, keeps the last good list afterwards. */
+  refresh(): Promise<void>;
+  readonly loadedAt: number | undefined;
+  stop(): void;
+}
+
+export interface ClientRegistryOptions {
+  url: string;
+  fetch: Fetcher;
+  refreshMs: number;
+  onWarning?: (message: string) => void;
+  onRefresh?: (outcome: 'ok' | 'failed', clients: number) => void;
+  now?: () => number;
+}
+
+const MAX_TSL_BYTES = 1024 * 1024;
+
+export function createClientRegistry(options: ClientRegistryOptions): ClientRegistry {
+  let byId = new Map<string, RegisteredClient>();
+  let list: readonly RegisteredClient[] = [];
+  let loadedAt: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const now = options.now ?? Date.now;
+
+  async function load(): Promise<void> {
+    const res = await options.fetch({ url: options.url, purpose: 'operator', maxBytes: MAX_TSL_BYTES, accept: 'application/yaml, text/yaml, */*', timeoutMs: 5000 });
+    if (res.status !== 200) throw new Error(`Trusted Services List answered HTTP ${res.status}`);
+    const parsed = parseTrustedServicesList(res.body.toString('utf8'));
+    parsed.warnings.forEach((w) => options.onWarning?.(w));
+    byId = new Map(parsed.clients.map((c) => [c.clientId, c]));
+    list = Object.freeze(parsed.clients);
+    loadedAt = now();
+  }
+
+  const registry: ClientRegistry = {
+    get: (id) => byId.get(id),
+    all: () => list,
+    get loadedAt() {
+      return loadedAt;
+    },
+    async refresh() {
+      try {
+        await load();
+        options.onRefresh?.('ok', list.length);
+      } catch (e) {
+        options.onRefresh?.('failed', list.length);
+        if (loadedAt === undefined) throw e;
+        options.onWarning?.(`Trusted Services List refresh failed, keeping ${list.length} clients from the last good load: ${(e as Error).message}`);
+      }
+      if (!timer && options.refreshMs > 0) {
+        timer = setInterval(() => void registry.refresh().catch(() => undefined), options.refreshMs);
+        timer.unref();
+      }
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+  return registry;
+}

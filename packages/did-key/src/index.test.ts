@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { didKeyToJwk, jwkToDidKey, keyObjectToDidKey, didKeyToKeyObject, stripFragment, DidKeyError } from './index.ts';
+
+// W3C did:key P-256 vectors and the IN2 test identity (dome-verifier-wire.md §9).
+const VECTORS = [
+  ['did:key:zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv', 'igrFmi0whuihKnj9R3Om1SoMph72wUGeFaBbzG2vzns', 'efsX5b10x8yjyrj4ny3pGfLcY7Xby1KzgqOdqnsrJIM'],
+  ['did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169', 'fyNYMN0976ci7xqiSdag3buk-ZCwgXU4kz9XNkBlNUI', 'hW2ojTNfH7Jbi8--CJUo3OCbH3y5n91g-IMA9MLMbTU'],
+  ['did:key:zDnaekiwkWcXnHaW6au3BpmfWfrtVTJZrA3EHgLvcbm6EZnup', 'LYMl1xHRsGZLdz-BlH8cWOWb09EhVTDORpX-ST5_Vzs', 'PBOyuQEYllic9u9NMa3iW8p4L91WbNU-hnOsGbXUYcE'],
+] as const;
+
+test('decodes the W3C and IN2 P-256 did:key vectors', () => {
+  for (const [did, x, y] of VECTORS) {
+    assert.deepEqual(didKeyToJwk(did), { kty: 'EC', crv: 'P-256', x, y });
+    assert.equal(jwkToDidKey({ kty: 'EC', crv: 'P-256', x, y }), did);
+  }
+});
+
+test('ignores a #fragment when decoding', () => {
+  const [did, x] = VECTORS[0];
+  assert.equal(didKeyToJwk(`${did}#${did.slice(8)}`).x, x);
+  assert.equal(stripFragment(`${did}#abc`), did);
+});
+
+test('round-trips freshly generated keys', () => {
+  for (let i = 0; i < 20; i++) {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const did = keyObjectToDidKey(privateKey);
+    assert.deepEqual(didKeyToKeyObject(did).export({ format: 'jwk' }), publicKey.export({ format: 'jwk' }));
+  }
+});
+
+test('refuses did:key values of other key types (strict multicodec check)', () => {
+  // Ed25519 did:key (multicodec 0xed) — the IN2 decoder would skip the prefix and mis-decode.
+  assert.throws(() => didKeyToJwk('did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'), DidKeyError);
+});
+
+test('refuses malformed did:key strings', () => {
+  for (const bad of ['', 'did:web:example.com', 'did:key:', 'did:key:abc', 'did:key:z0OIl', 'did:key:zDnae', `did:key:z${'1'.repeat(200)}`]) {
+    assert.throws(() => didKeyToJwk(bad), DidKeyError, bad);
+  }
+});
