@@ -1,0 +1,39 @@
+/** Public surface of @dome-verifier/core: named re-exports only. */
+export { ERROR_CODES, type ErrorCode, type OAuthErrorName } from './errors/codes.ts';
+export { VerifierError } from './errors/verifier-error.ts';
+
+export { decodeJws, verifyJws, signJws, checkJwsHeader, ALL_ALGS, type JwsAlg, type JwsHeader, type DecodedJws } from './jose/jws.ts';
+export { JoseError, type JoseErrorCode } from './jose/errors.ts';
+export { importPublicJwk, jwkThumbprint, exportPublicJwk } from './jose/keys.ts';
+
+export { systemClock, fixedClock, nowSeconds, type Clock } from './ports/clock.ts';
+export type { Store } from './ports/store.ts';
+export { FetchError, type Fetcher, type FetchRequest, type FetchResponse, type FetchPurpose } from './ports/fetcher.ts';
+export { createMemoryStore, StoreFullError } from './stores/memory-store.ts';
+export { createFetcher, isPublicAddress, type FetcherOptions } from './http/create-fetcher.ts';
+
+export { identityFromHex, loadOrCreateDevIdentity, type Identity } from './keys/identity.ts';
+export { loadTrustAnchors, verifyX5cChain, createX5cVerifier, X509ChainError, type TrustAnchors, type VerifiedChain } from './keys/x509.ts';
+export { publicKeyOfDidKey } from './keys/did-key-cache.ts';
+
+export { createClientRegistry, parseTrustedServicesList, type ClientRegistry, type RegisteredClient } from './trust/trusted-services.ts';
+export { createTrustedIssuersRegistry, parseTrustedIssuer, type TrustedIssuersRegistry, type TrustedIssuerRecord } from './trust/trusted-issuers.ts';
+export { createRevocationList, parseRevocationList, type RevocationList } from './trust/revocation-list.ts';
+export { createStatusListChecker, decodeEncodedList, bitAt, type StatusListChecker } from './trust/status-list.ts';
+
+export { mapLearCredential, type LearCredential, type Power, type CredentialKind } from './credentials/lear-credential.ts';
+export { verifyPresentation, inspectPresentation, PRESENTATION_CHECKS } from './credentials/verify-presentation.ts';
+export type { PresentationDeps, PresentationInput, PresentationPolicy, VerifiedPresentation, X5cVerifier } from './credentials/context.ts';
+
+export { createClientKeyResolver, type ClientKeyResolver } from './oauth/client-auth/client-keys.ts';
+export { authenticateClient, CLIENT_AUTH_STEPS } from './oauth/client-auth/authenticate-client.ts';
+export { JWT_BEARER } from './oauth/client-auth/parse-client-assertion.ts';
+export { handleTokenRequest } from './oauth/token/token-endpoint.ts';
+export { parseFormBody } from './oauth/token/parse-form-body.ts';
+export { GRANTS } from './oauth/token/grants/index.ts';
+export { MACHINE_SCOPE, decodeVpTokenClaim } from './oauth/token/grants/client-credentials.ts';
+export type { TokenEndpointDeps, TokenResponse, TokenPolicy } from './oauth/token/context.ts';
+export { createAccessToken, type Signer, type AccessTokenTyp } from './oauth/tokens/create-access-token.ts';
+export { createDiscoveryDocument } from './oauth/tokens/create-discovery-document.ts';
+
+export { runSteps, runAllSteps, type Step, type StepFailure } from './shared/pipeline.ts';

@@ -1,0 +1,39 @@
+export {
+  issueLearCredential,
+  LEAR_CONTEXTS,
+  type IssueOptions,
+  type IssuedCredential,
+  type PowerInput,
+  type CredentialKind,
+  type CredentialShape,
+  type CredentialAlg,
+} from './issue-credential.ts';
+export {
+  createDemoTrustFramework,
+  tirIssuerDocument,
+  DEMO_ORGANIZATION_IDENTIFIER,
+  DEMO_ORGANIZATION,
+  DEMO_COUNTRY,
+  DEMO_MACHINE_URL,
+  DEMO_RP_URL,
+  type DemoSummary,
+  type DemoTrustFramework,
+  type CreateDemoTrustFrameworkOptions,
+} from './demo-trust-framework.ts';
+export { generateP256, loadP256PrivateKey, publicKeyOf, type P256KeyPair } from './keys.ts';
+export {
+  createRootCa,
+  createIntermediateCa,
+  createSealCertificate,
+  createDevChain,
+  x5cOf,
+  certificateToPem,
+  serialiseDevCertificate,
+  deserialiseDevCertificate,
+  type DevCertificate,
+  type DevKeyAlg,
+  type DevChain,
+  type CreateCaOptions,
+  type CreateIntermediateOptions,
+  type CreateSealOptions,
+} from './ca.ts';
