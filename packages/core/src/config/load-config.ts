@@ -1,0 +1,208 @@
+/**
+ * Loads the verifier configuration once at startup: files (see file-source.ts), then env
+ * (env-binding.ts) over them, `${…}` placeholders, schema parse, cross-key checks, path
+ * resolution, deep freeze. Every failure is a `ConfigError` naming the key; values never appear
+ * in messages or warnings.
+ */
+import { createECDH, createPrivateKey } from 'node:crypto';
+import { resolve as resolvePath } from 'node:path';
+import { keyObjectToDidKey } from '@dome-verifier/did-key';
+import { ConfigError } from './config-error.ts';
+import { bindEnv } from './env-binding.ts';
+import { loadFileSources, parsePropertyName, relaxedPath } from './file-source.ts';
+import { resolvePlaceholders, UnresolvedPlaceholderError } from './placeholders.ts';
+import {
+  deepFreeze,
+  fillStructure,
+  formatKey,
+  getRaw,
+  leafPaths,
+  mergeRaw,
+  setRaw,
+  type RawObject,
+  type Segment,
+} from './raw-tree.ts';
+import {
+  CONFIG_TREE,
+  isHttpLocation,
+  relaxedName,
+  stripFileScheme,
+  verifierConfigSchema,
+  type ConfigNode,
+  type ParsedConfig,
+  type TrustFrameworkConfig,
+  type VerifierConfig,
+} from './schema.ts';
+
+export interface LoadConfigOptions {
+  /** Configuration file (`--config`); wins over `VERIFIER_CONFIG` and `SPRING_CONFIG_ADDITIONAL_LOCATION`. */
+  file?: string;
+  /** Usually `process.env`. */
+  env: Record<string, string | undefined>;
+  /** Base of relative paths; default `process.cwd()`. */
+  cwd?: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Canonical schema path of a relaxed property name (`verifier.backend.identity.private-key`), or undefined. */
+function schemaPath(name: string): Segment[] | undefined {
+  let node: ConfigNode = CONFIG_TREE;
+  const out: Segment[] = [];
+  for (const seg of parsePropertyName(name)) {
+    if (node.kind === 'object' && typeof seg === 'string') {
+      const child = node.children.get(relaxedName(seg));
+      if (child === undefined) return undefined;
+      out.push(child.name);
+      node = child.node;
+    } else if (node.kind === 'array' && typeof seg === 'number') {
+      out.push(seg);
+      node = node.element;
+    } else return undefined;
+  }
+  return out;
+}
+
+/** Resolves `${…}` in every leaf of the merged tree (env, then properties, as Spring does). */
+function resolveAllPlaceholders(merged: RawObject, env: Env, properties: ReadonlyMap<string, string>): void {
+  const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
+  const lookup = (name: string): string | undefined => {
+    const direct = nonEmpty(env[name]);
+    if (direct !== undefined) return direct;
+    const upper = name.replace(/[.-]/g, '_').toUpperCase();
+    const envValue = nonEmpty(env[upper]) ?? nonEmpty(env[name.replace(/-/g, '').replace(/\./g, '_').toUpperCase()]);
+    if (envValue !== undefined) return envValue;
+    const path = schemaPath(name);
+    const known = path && path.length > 0 ? getRaw(merged, path) : undefined;
+    if (typeof known === 'string') return known;
+    return properties.get(relaxedPath(parsePropertyName(name)));
+  };
+  for (const path of leafPaths(CONFIG_TREE, merged)) {
+    const value = getRaw(merged, path);
+    if (typeof value !== 'string' || !value.includes('${')) continue;
+    try {
+      setRaw(merged, path, resolvePlaceholders(value, lookup));
+    } catch (e) {
+      if (e instanceof UnresolvedPlaceholderError) throw new ConfigError(formatKey(path), e.message);
+      throw e;
+    }
+  }
+}
+
+function parse(raw: unknown): ParsedConfig {
+  const result = verifierConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => ({
+    key: formatKey(issue.path.filter((s): s is Segment => typeof s !== 'symbol')) || '(root)',
+    reason: issue.message,
+  }));
+  const [first, ...more] = problems;
+  throw new ConfigError(first!.key, first!.reason, more);
+}
+
+/** did:key of a 64-hex-digit P-256 private scalar. */
+export function didKeyFromPrivateKeyHex(hex: string): string {
+  const ecdh = createECDH('prime256v1');
+  const d = Buffer.from(hex, 'hex');
+  ecdh.setPrivateKey(d);
+  const point = ecdh.getPublicKey(); // 0x04 || x || y
+  const jwk = {
+    kty: 'EC',
+    crv: 'P-256',
+    x: point.subarray(1, 33).toString('base64url'),
+    y: point.subarray(33, 65).toString('base64url'),
+    d: d.toString('base64url'),
+  };
+  return keyObjectToDidKey(createPrivateKey({ key: jwk, format: 'jwk' }));
+}
+
+/** didKey must match privateKey; a missing didKey is derived; didKey alone is an error. */
+function checkIdentity(identity: ParsedConfig['verifier']['backend']['identity']): VerifierConfig['verifier']['backend']['identity'] {
+  const { privateKey, didKey, verifiableCredential } = identity;
+  if (privateKey === undefined) {
+    if (didKey !== undefined) {
+      throw new ConfigError('verifier.backend.identity.privateKey', 'is required when verifier.backend.identity.didKey is set');
+    }
+    return { ...(verifiableCredential !== undefined && { verifiableCredential }) };
+  }
+  const derived = didKeyFromPrivateKeyHex(privateKey);
+  if (didKey !== undefined && didKey !== derived) {
+    throw new ConfigError('verifier.backend.identity.didKey', 'does not match privateKey');
+  }
+  return { privateKey, didKey: derived, ...(verifiableCredential !== undefined && { verifiableCredential }) };
+}
+
+/** Absolute form of a local path or `file:` URL; a trailing `/` is kept (the TIL base is concatenated). */
+function resolveLocal(value: string, cwd: string): string {
+  const local = stripFileScheme(value);
+  const resolved = resolvePath(cwd, local);
+  return /[\\/]$/.test(local) && !resolved.endsWith('/') ? `${resolved}/` : resolved;
+}
+
+function resolveLocation(value: string, cwd: string): string {
+  return isHttpLocation(value) ? value : resolveLocal(value, cwd);
+}
+
+/** Trust frameworks with local paths made absolute; warns when a TIL URL lacks its trailing `/`. */
+function checkTrustFrameworks(
+  list: ParsedConfig['verifier']['backend']['trustFrameworks'],
+  cwd: string,
+  warnings: string[],
+): TrustFrameworkConfig[] {
+  return list.map((tf, i) => {
+    if (isHttpLocation(tf.trustedIssuersListUrl) && !tf.trustedIssuersListUrl.endsWith('/')) {
+      warnings.push(
+        `verifier.backend.trustFrameworks[${i}].trustedIssuersListUrl does not end with '/': the issuer DID is appended to it as is (IN2 behaviour)`,
+      );
+    }
+    return {
+      name: tf.name,
+      trustedIssuersListUrl: resolveLocation(tf.trustedIssuersListUrl, cwd),
+      trustedServicesListUrl: resolveLocation(tf.trustedServicesListUrl, cwd),
+      ...(tf.revokedCredentialListUrl !== undefined && { revokedCredentialListUrl: resolveLocation(tf.revokedCredentialListUrl, cwd) }),
+    };
+  });
+}
+
+/**
+ * Reads, validates and freezes the configuration. File: `o.file`, else env `VERIFIER_CONFIG`,
+ * else env `SPRING_CONFIG_ADDITIONAL_LOCATION`, else none (all defaults). Env vars override the
+ * file by Spring relaxed binding. Throws `ConfigError`.
+ */
+export function loadConfig(o: LoadConfigOptions): VerifierConfig {
+  const cwd = o.cwd ?? process.cwd();
+  const fileSources = loadFileSources(o.file, o.env, cwd);
+  const envSource = bindEnv(o.env);
+  const warnings = [...fileSources.warnings, ...envSource.warnings];
+
+  let merged: unknown = {};
+  for (const tree of fileSources.trees) merged = mergeRaw(CONFIG_TREE, merged, tree);
+  merged = mergeRaw(CONFIG_TREE, merged, envSource.tree);
+  resolveAllPlaceholders(merged as RawObject, o.env, fileSources.properties);
+
+  const parsed = parse(fillStructure(CONFIG_TREE, merged));
+  const { frontend } = parsed.verifier;
+  const { url, identity, trustFrameworks, x509, dataDir, ...backend } = parsed.verifier.backend;
+
+  const config: VerifierConfig = {
+    server: parsed.server,
+    logLevel: parsed.logLevel,
+    verifier: {
+      backend: {
+        url: url ?? `http://localhost:${parsed.server.port}`,
+        identity: checkIdentity(identity),
+        trustFrameworks: checkTrustFrameworks(trustFrameworks, cwd, warnings),
+        x509: x509.trustAnchors === undefined ? {} : { trustAnchors: resolveLocal(x509.trustAnchors, cwd) },
+        ...backend,
+        dataDir: resolvePath(cwd, dataDir),
+      },
+      frontend,
+    },
+    warnings: [...new Set(warnings)],
+    sources: {
+      ...(fileSources.files.length > 0 && { file: fileSources.files }),
+      env: envSource.keys,
+    },
+  };
+  return deepFreeze(config);
+}

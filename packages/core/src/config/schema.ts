@@ -1,0 +1,619 @@
+/**
+ * Configuration schema of the DOME Verifier: one zod schema mirroring the YAML tree of the IN2
+ * verifier (`server.*`, `verifier.backend.*`, `verifier.frontend.*`, dome-verifier-wire.md §8.1)
+ * plus our own keys, and one documentation entry per leaf key. The docs drive
+ * `docs/configuration.md` (render-config-doc.ts) and the env-var names; the tree of object,
+ * list and leaf nodes drives Spring-style relaxed binding (env-binding.ts, file-source.ts).
+ *
+ * Leaf schemas take raw text (YAML is read with the failsafe schema and env vars are strings):
+ * they trim, treat an empty value as absent, coerce booleans/integers, check and normalise.
+ * Messages say what is wrong without repeating the value, which may be a secret.
+ */
+import { z } from 'zod';
+import { isDidKey } from '@dome-verifier/did-key';
+
+/** Documentation of one leaf key; `key` and env-var names are derived from its position. */
+export interface ConfigKeyDoc {
+  /** One line: what the key does, why one would set it. */
+  readonly description: string;
+  /** Human-readable type, e.g. `integer 1–65535`. */
+  readonly type: string;
+  /** Human-readable default; absent means "none" (key optional or required). */
+  readonly default?: string;
+  /** Plain env vars that also set the key and win over the file and the relaxed env var. */
+  readonly aliases?: readonly string[];
+  /** The value is a secret (never logged; never echoed in errors — no value ever is). */
+  readonly secret?: boolean;
+  /** Set when the key must be present whenever its parent exists. */
+  readonly required?: boolean;
+}
+
+/** zod registry holding the doc of every leaf schema (checked when the tree is built). */
+export const configDocs = z.registry<ConfigKeyDoc>();
+
+function documented<T extends z.ZodType>(schema: T, doc: ConfigKeyDoc): T {
+  configDocs.add(schema, doc);
+  return schema;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leaf builders
+
+/** Trims strings; an empty string or a YAML null is "not set". */
+function blank(v: unknown): unknown {
+  if (v === null) return undefined;
+  if (typeof v === 'string') {
+    const t = v.trim();
+    return t === '' ? undefined : t;
+  }
+  return v;
+}
+
+const expected = (what: string) => ({
+  error: (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : `must be ${what}`),
+});
+
+/** Spring's StringToBooleanConverter vocabulary. */
+const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
+  true: true, on: true, yes: true, '1': true,
+  false: false, off: false, no: false, '0': false,
+};
+
+function toBoolean(v: unknown): unknown {
+  const b = blank(v);
+  if (typeof b !== 'string') return b;
+  const word = BOOLEAN_WORDS[b.toLowerCase()];
+  return word === undefined ? b : word;
+}
+
+function toInteger(v: unknown): unknown {
+  const b = blank(v);
+  return typeof b === 'string' && /^[+-]?\d{1,15}$/.test(b) ? Number(b) : b;
+}
+
+function bool(defaultValue: boolean) {
+  return z.preprocess(toBoolean, z.boolean(expected('a boolean (true or false)')).default(defaultValue));
+}
+
+function int(min: number, max: number, defaultValue: number) {
+  const range = { error: `must be an integer between ${min} and ${max}` };
+  return z.preprocess(
+    toInteger,
+    z.number(expected('an integer')).int(range).min(min, range).max(max, range).default(defaultValue),
+  );
+}
+
+function text() {
+  return z.preprocess(blank, z.string(expected('a string')));
+}
+
+function optionalText() {
+  return z.preprocess(blank, z.string(expected('a string')).optional());
+}
+
+function textDefault(defaultValue: string) {
+  return z.preprocess(blank, z.string(expected('a string')).default(defaultValue));
+}
+
+/** Case-insensitive choice among `values`, normalised to the listed spelling. */
+function choice<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) {
+  const canonical = (v: unknown): unknown => {
+    const b = blank(v);
+    if (typeof b !== 'string') return b;
+    return values.find((x) => x.toLowerCase() === b.toLowerCase()) ?? b;
+  };
+  return z.preprocess(canonical, z.enum(values, { error: `must be one of ${values.join(', ')}` }).default(defaultValue));
+}
+
+/** Problem with an absolute http(s) URL, or undefined when it is fine. */
+export function httpUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an absolute http(s) URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http(s) URL';
+  if (url.hostname === '') return 'must be an absolute http(s) URL with a host';
+  if (url.username !== '' || url.password !== '') return 'must not contain credentials';
+  return undefined;
+}
+
+function httpUrl(defaultValue: string) {
+  const s = z.string(expected('an http(s) URL')).superRefine((v, ctx) => {
+    const problem = httpUrlProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+  return z.preprocess(blank, s.default(defaultValue));
+}
+
+/** The issuer URL: http(s), no query or fragment, trailing `/` removed (tokens compare it exactly). */
+function issuerUrl() {
+  return z.preprocess(
+    blank,
+    z
+      .string(expected('an http(s) URL'))
+      .transform((v, ctx) => {
+        const problem = httpUrlProblem(v) ?? (/[?#]/.test(v) ? 'must not have a query or fragment' : undefined);
+        if (problem) {
+          ctx.addIssue({ code: 'custom', message: problem });
+          return z.NEVER;
+        }
+        return v.replace(/\/+$/, '');
+      })
+      .optional(),
+  );
+}
+
+/** `file:` prefix of a location: `file:///x`, `file:/x` and `file:./x` (Spring's spelling). */
+export function stripFileScheme(value: string): string {
+  if (!/^file:/i.test(value)) return value;
+  const rest = value.slice(5);
+  if (rest.startsWith('//')) {
+    // file://host/path is not a local path; file:///path is.
+    const url = new URL(value);
+    if (url.hostname !== '' && url.hostname !== 'localhost') throw new TypeError('remote file URL');
+    return decodeURIComponent(url.pathname);
+  }
+  return rest;
+}
+
+/** An http(s) URL or a local file path (`file:` URLs accepted); paths are resolved later. */
+export function isHttpLocation(value: string): boolean {
+  return /^https?:/i.test(value);
+}
+
+function locationProblem(v: string): string | undefined {
+  if (isHttpLocation(v)) return httpUrlProblem(v);
+  if (/^file:/i.test(v)) {
+    try {
+      return stripFileScheme(v) === '' ? 'must name a file' : undefined;
+    } catch {
+      return 'must be a local file: URL';
+    }
+  }
+  return /^[a-z][a-z0-9+.-]+:/i.test(v) ? 'must be an http(s) URL or a local file path' : undefined;
+}
+
+function locationString() {
+  return z.string(expected('an http(s) URL or a file path')).superRefine((v, ctx) => {
+    const problem = locationProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
+const location = () => z.preprocess(blank, locationString());
+const optionalLocation = () => z.preprocess(blank, locationString().optional());
+
+function color(defaultValue: string) {
+  const message = 'must be a CSS hex colour #rgb or #rrggbb';
+  return z.preprocess(
+    blank,
+    z.string(expected('a CSS hex colour')).regex(/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i, { error: message }).default(defaultValue),
+  );
+}
+
+/** Order n of the P-256 group: private scalars are 1..n-1. */
+const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/** Hex P-256 private scalar, optional `0x`, normalised to 64 lowercase hex digits. */
+function privateKeyHex() {
+  return z.preprocess(
+    blank,
+    z
+      .string(expected('a hex string'))
+      .transform((v, ctx) => {
+        const hex = v.replace(/^0x/i, '');
+        if (!/^[0-9a-f]*$/i.test(hex) || hex === '') {
+          ctx.addIssue({ code: 'custom', message: 'must be hexadecimal (optional 0x prefix)' });
+          return z.NEVER;
+        }
+        if (hex.length !== 64) {
+          ctx.addIssue({ code: 'custom', message: `must be exactly 32 bytes (64 hex digits), got ${hex.length} hex digits` });
+          return z.NEVER;
+        }
+        const scalar = BigInt(`0x${hex}`);
+        if (scalar === 0n || scalar >= P256_ORDER) {
+          ctx.addIssue({ code: 'custom', message: 'is not a valid P-256 private key (scalar must be in 1..n-1)' });
+          return z.NEVER;
+        }
+        return hex.toLowerCase();
+      })
+      .optional(),
+  );
+}
+
+function didKey() {
+  return z.preprocess(
+    blank,
+    z
+      .string(expected('a did:key'))
+      .refine((v) => isDidKey(v), { error: 'must be a P-256 did:key (did:key:zDn…)' })
+      .optional(),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The schema
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const MAX_TTL = 86400;
+
+const trustFrameworkSchema = z.object({
+  name: documented(text(), {
+    type: 'string',
+    required: true,
+    description: 'Name of the trust framework; the entry named `DOME` (case-insensitive) is used, else the first.',
+  }),
+  trustedIssuersListUrl: documented(location(), {
+    type: 'http(s) URL or file path',
+    required: true,
+    description:
+      'Trusted Issuers List base: the issuer DID is appended to it by plain concatenation (IN2 behaviour), so an http(s) URL should end with `/` (a warning is given otherwise). Relative paths are resolved against the working directory.',
+  }),
+  trustedServicesListUrl: documented(location(), {
+    type: 'http(s) URL or file path',
+    required: true,
+    description: 'Trusted Services List (the YAML registry of OAuth clients), reloaded every `clientsRefreshSeconds`.',
+  }),
+  revokedCredentialListUrl: documented(optionalLocation(), {
+    type: 'http(s) URL or file path',
+    description: 'Legacy revoked-credentials YAML list; optional (credentials with `credentialStatus` use status lists).',
+  }),
+});
+
+/**
+ * The zod schema of the configuration as read from file and env (before the cross-key checks
+ * and path resolution of load-config.ts). Object and list nodes carry no defaults: the loader
+ * always supplies them, so the tree stays walkable for binding and docs.
+ */
+export const verifierConfigSchema = z.object({
+  server: z.object({
+    host: documented(textDefault('0.0.0.0'), {
+      type: 'string',
+      default: '`0.0.0.0`',
+      aliases: ['HOST'],
+      description: 'Interface the HTTP server listens on.',
+    }),
+    port: documented(int(1, 65535, 8080), {
+      type: 'integer 1–65535',
+      default: '`8080`',
+      aliases: ['PORT'],
+      description: 'TCP port of the HTTP server; `PORT` wins over the file and `SERVER_PORT`.',
+    }),
+  }),
+  logLevel: documented(choice(LOG_LEVELS, 'info'), {
+    type: LOG_LEVELS.join(' | '),
+    default: '`info`',
+    aliases: ['LOG_LEVEL'],
+    description: 'Log level of the server (pino levels).',
+  }),
+  verifier: z.object({
+    backend: z.object({
+      url: documented(issuerUrl(), {
+        type: 'http(s) URL',
+        default: '`http://localhost:<server.port>`',
+        description:
+          'Public base URL of the verifier: OAuth issuer, token `iss`, required client-assertion `aud`, base of `response_uri`. No query or fragment; a trailing `/` is removed.',
+      }),
+      identity: z.object({
+        privateKey: documented(privateKeyHex(), {
+          type: 'hex P-256 private key (32 bytes, optional `0x`)',
+          default: 'generated development key, kept under `dataDir`',
+          secret: true,
+          description: 'Signing key of the verifier (tokens, request objects). Set it in production; when absent a development key is generated and persisted.',
+        }),
+        didKey: documented(didKey(), {
+          type: 'did:key',
+          default: 'derived from `privateKey`',
+          description: 'did:key of the verifier (`kid`, OID4VP `client_id`); when set it must match the one derived from `privateKey`.',
+        }),
+        verifiableCredential: documented(optionalText(), {
+          type: 'string',
+          secret: true,
+          description: 'Accepted for IN2 compatibility (Helm secret `VERIFIER_BACKEND_IDENTITY_VERIFIABLE_CREDENTIAL`); not used.',
+        }),
+      }),
+      trustFrameworks: z.array(trustFrameworkSchema, { error: 'must be a list' }),
+      x509: z.object({
+        trustAnchors: documented(optionalText(), {
+          type: 'file path (PEM)',
+          description:
+            'PEM file with one or more trusted root certificates for `x5c` chains of credentials; relative paths are resolved against the working directory. Optional: the demo trust framework brings its own.',
+        }),
+      }),
+      outbound: z.object({
+        allowInsecure: documented(bool(false), {
+          type: 'boolean',
+          default: '`false`',
+          description:
+            'Allow `http:` and loopback/private addresses for client-supplied URLs (jwkSetUrl, request_uri, status lists). Development and tests only; the server logs a warning.',
+        }),
+        timeoutMs: documented(int(100, 10000, 2500), {
+          type: 'integer 100–10000',
+          default: '`2500`',
+          description: 'Timeout of each outbound HTTP request, in milliseconds.',
+        }),
+      }),
+      accessToken: z.object({
+        typ: documented(choice(['JWT', 'at+jwt'] as const, 'JWT'), {
+          type: 'JWT | at+jwt',
+          default: '`JWT`',
+          description: 'JOSE `typ` of access tokens: `JWT` (IN2; DOME resource servers reject `at+jwt`) or `at+jwt` (RFC 9068).',
+        }),
+        expiresInSeconds: documented(int(60, 86400, 3600), {
+          type: 'integer 60–86400',
+          default: '`3600`',
+          description: 'Lifetime of access tokens in seconds (IN2: 3600).',
+        }),
+      }),
+      security: z.object({
+        clockSkewSeconds: documented(int(0, 300, 60), {
+          type: 'integer 0–300',
+          default: '`60`',
+          description: 'Clock skew tolerated when checking `exp`/`nbf`/`iat` of incoming JWTs, in seconds.',
+        }),
+        maxAssertionLifetimeSeconds: documented(int(10, 3600, 300), {
+          type: 'integer 10–3600',
+          default: '`300`',
+          description: 'A client assertion `exp` may be at most this many seconds in the future.',
+        }),
+        acceptMillisecondTimestamps: documented(bool(true), {
+          type: 'boolean',
+          default: '`true`',
+          description: 'DOME leniency: numeric dates above 10^11 are read as milliseconds (the DOME issuer sends `iat`/`exp` in ms).',
+        }),
+      }),
+      cache: z.object({
+        trustedIssuersTtlSeconds: documented(int(1, MAX_TTL, 60), {
+          type: `integer 1–${MAX_TTL}`,
+          default: '`60`',
+          description: 'How long a Trusted Issuers List answer is cached, in seconds.',
+        }),
+        statusListTtlSeconds: documented(int(1, MAX_TTL, 300), {
+          type: `integer 1–${MAX_TTL}`,
+          default: '`300`',
+          description: 'How long a fetched credential status list is cached, in seconds.',
+        }),
+        clientJwksTtlSeconds: documented(int(1, MAX_TTL, 300), {
+          type: `integer 1–${MAX_TTL}`,
+          default: '`300`',
+          description: "How long a client's JWKS (`jwkSetUrl`) is cached, in seconds.",
+        }),
+        revokedListTtlSeconds: documented(int(1, MAX_TTL, 60), {
+          type: `integer 1–${MAX_TTL}`,
+          default: '`60`',
+          description: 'How long the legacy revoked-credentials list is cached, in seconds.',
+        }),
+      }),
+      clientsRefreshSeconds: documented(int(1, MAX_TTL, 300), {
+        type: `integer 1–${MAX_TTL}`,
+        default: '`300`',
+        description: 'How often the Trusted Services List (clients) is reloaded, in seconds; a failed refresh keeps the last good list.',
+      }),
+      dataDir: documented(textDefault('./data'), {
+        type: 'directory path',
+        default: '`./data` (resolved against the working directory)',
+        aliases: ['VERIFIER_DATA_DIR'],
+        description: 'Where the development identity key and the demo trust framework are kept.',
+      }),
+    }),
+    frontend: z.object({
+      urls: z.object({
+        onboarding: documented(httpUrl('https://knowledgebase.dome-marketplace.eu'), {
+          type: 'http(s) URL',
+          default: '`https://knowledgebase.dome-marketplace.eu`',
+          description: 'Onboarding link on the login page.',
+        }),
+        support: documented(httpUrl('https://ticketing.dome-marketplace.eu'), {
+          type: 'http(s) URL',
+          default: '`https://ticketing.dome-marketplace.eu`',
+          description: 'Support link on the login page.',
+        }),
+        wallet: documented(httpUrl('https://wallet.dome-marketplace.eu'), {
+          type: 'http(s) URL',
+          default: '`https://wallet.dome-marketplace.eu`',
+          description: 'Wallet link on the login page (same-device login).',
+        }),
+      }),
+      colors: z.object({
+        primary: documented(color('#2D58A7'), {
+          type: 'colour #rgb or #rrggbb',
+          default: '`#2D58A7`',
+          description: 'Primary colour of the login page.',
+        }),
+        primaryContrast: documented(color('#ffffff'), {
+          type: 'colour #rgb or #rrggbb',
+          default: '`#ffffff`',
+          description: 'Text colour on the primary colour.',
+        }),
+        secondary: documented(color('#14274A'), {
+          type: 'colour #rgb or #rrggbb',
+          default: '`#14274A`',
+          description: 'Secondary colour of the login page.',
+        }),
+        secondaryContrast: documented(color('#00ADD3'), {
+          type: 'colour #rgb or #rrggbb',
+          default: '`#00ADD3`',
+          description: 'Text colour on the secondary colour.',
+        }),
+      }),
+      logoSrc: documented(optionalText(), {
+        type: 'string (URL or path)',
+        default: 'built-in logo',
+        description: 'Logo of the login page (IN2 V1 key).',
+      }),
+      faviconSrc: documented(optionalText(), {
+        type: 'string (URL or path)',
+        default: 'built-in favicon',
+        description: 'Favicon of the login page (IN2 V1 key).',
+      }),
+      assets: z.object({
+        baseUrl: documented(optionalText(), {
+          type: 'string (URL)',
+          description: 'Base URL that `logoPath` and `faviconPath` are relative to (IN2 V2 keys).',
+        }),
+        logoPath: documented(optionalText(), {
+          type: 'string',
+          description: 'Logo path under `assets.baseUrl` (IN2 V2).',
+        }),
+        faviconPath: documented(optionalText(), {
+          type: 'string',
+          description: 'Favicon path under `assets.baseUrl` (IN2 V2).',
+        }),
+      }),
+      defaultLang: documented(choice(['en', 'es', 'ca'] as const, 'en'), {
+        type: 'en | es | ca',
+        default: '`en`',
+        description: 'Default language of the login page.',
+      }),
+    }),
+  }),
+});
+
+/** Output of `verifierConfigSchema`, before cross-key checks and path resolution. */
+export type ParsedConfig = z.output<typeof verifierConfigSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Tree view of the schema, for binding and docs
+
+export type ConfigNode = ObjectNode | ArrayNode | LeafNode;
+
+export interface ObjectNode {
+  readonly kind: 'object';
+  /** Children by relaxed name (lowercase, `-`/`_` removed). */
+  readonly children: ReadonlyMap<string, { readonly name: string; readonly node: ConfigNode }>;
+}
+export interface ArrayNode {
+  readonly kind: 'array';
+  readonly element: ConfigNode;
+}
+export interface LeafNode {
+  readonly kind: 'leaf';
+  readonly doc: ConfigKeyDoc;
+}
+
+/** Spring relaxed form of a name: case and `-`/`_` separators do not matter. */
+export function relaxedName(name: string): string {
+  return name.toLowerCase().replace(/[-_]/g, '');
+}
+
+function buildTree(schema: z.ZodType, path: string): ConfigNode {
+  if (schema instanceof z.ZodObject) {
+    const children = new Map<string, { name: string; node: ConfigNode }>();
+    for (const [name, child] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      const relaxed = relaxedName(name);
+      if (children.has(relaxed)) throw new Error(`config schema: ${path}.${name} collides with a sibling`);
+      children.set(relaxed, { name, node: buildTree(child, path === '' ? name : `${path}.${name}`) });
+    }
+    return { kind: 'object', children };
+  }
+  if (schema instanceof z.ZodArray) return { kind: 'array', element: buildTree(schema.element as z.ZodType, `${path}[i]`) };
+  const doc = configDocs.get(schema);
+  if (doc === undefined) throw new Error(`config schema: ${path} has no documentation`);
+  return { kind: 'leaf', doc };
+}
+
+/** The schema as a tree of object, list and leaf nodes. */
+export const CONFIG_TREE = buildTree(verifierConfigSchema, '') as ObjectNode;
+
+/** One row of the key table. */
+export interface ConfigKeyRow extends ConfigKeyDoc {
+  /** YAML path, lists written `[i]`: `verifier.backend.trustFrameworks[i].name`. */
+  readonly key: string;
+  /** Env var in Spring's canonical form, lists written `<i>`: `VERIFIER_BACKEND_TRUST_FRAMEWORKS_<i>_NAME`. */
+  readonly env: string;
+}
+
+/** `trustedIssuersListUrl` → `TRUSTED_ISSUERS_LIST_URL`. */
+export function envSegment(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toUpperCase();
+}
+
+function collectRows(node: ConfigNode, key: string, env: string, out: ConfigKeyRow[]): void {
+  if (node.kind === 'leaf') {
+    out.push({ ...node.doc, key, env });
+  } else if (node.kind === 'array') {
+    collectRows(node.element, `${key}[i]`, `${env}_<i>`, out);
+  } else {
+    for (const { name, node: child } of node.children.values()) {
+      collectRows(child, key === '' ? name : `${key}.${name}`, env === '' ? envSegment(name) : `${env}_${envSegment(name)}`, out);
+    }
+  }
+}
+
+/** The documentation table: one row per leaf key, in schema order. */
+export const CONFIG_KEYS: readonly ConfigKeyRow[] = (() => {
+  const rows: ConfigKeyRow[] = [];
+  collectRows(CONFIG_TREE, '', '', rows);
+  return rows;
+})();
+
+// ---------------------------------------------------------------------------------------------
+// Output type (after load-config.ts: defaults filled, cross-checked, paths resolved, frozen)
+
+export interface TrustFrameworkConfig {
+  readonly name: string;
+  /** http(s) URL as given, or an absolute file path (a trailing `/` is kept). */
+  readonly trustedIssuersListUrl: string;
+  readonly trustedServicesListUrl: string;
+  readonly revokedCredentialListUrl?: string;
+}
+
+export interface VerifierConfig {
+  readonly server: { readonly host: string; readonly port: number };
+  readonly logLevel: LogLevel;
+  readonly verifier: {
+    readonly backend: {
+      /** Issuer URL without trailing `/`. */
+      readonly url: string;
+      readonly identity: {
+        /** 64 lowercase hex digits; undefined ⇒ the server uses a development key. */
+        readonly privateKey?: string;
+        /** Given or derived from `privateKey`; undefined iff `privateKey` is. */
+        readonly didKey?: string;
+        /** Accepted for IN2 compatibility; unused. */
+        readonly verifiableCredential?: string;
+      };
+      /** Empty ⇒ the server generates a demo trust framework. */
+      readonly trustFrameworks: readonly TrustFrameworkConfig[];
+      /** Absolute path of the PEM trust-anchor file. */
+      readonly x509: { readonly trustAnchors?: string };
+      readonly outbound: { readonly allowInsecure: boolean; readonly timeoutMs: number };
+      readonly accessToken: { readonly typ: 'JWT' | 'at+jwt'; readonly expiresInSeconds: number };
+      readonly security: {
+        readonly clockSkewSeconds: number;
+        readonly maxAssertionLifetimeSeconds: number;
+        readonly acceptMillisecondTimestamps: boolean;
+      };
+      readonly cache: {
+        readonly trustedIssuersTtlSeconds: number;
+        readonly statusListTtlSeconds: number;
+        readonly clientJwksTtlSeconds: number;
+        readonly revokedListTtlSeconds: number;
+      };
+      readonly clientsRefreshSeconds: number;
+      /** Absolute path. */
+      readonly dataDir: string;
+    };
+    readonly frontend: {
+      readonly urls: { readonly onboarding: string; readonly support: string; readonly wallet: string };
+      readonly colors: {
+        readonly primary: string;
+        readonly primaryContrast: string;
+        readonly secondary: string;
+        readonly secondaryContrast: string;
+      };
+      readonly logoSrc?: string;
+      readonly faviconSrc?: string;
+      readonly assets: { readonly baseUrl?: string; readonly logoPath?: string; readonly faviconPath?: string };
+      readonly defaultLang: 'en' | 'es' | 'ca';
+    };
+  };
+  /** Non-fatal findings (unknown keys, suspicious values); never contain values. */
+  readonly warnings: readonly string[];
+  /** Where values came from: loaded files (absolute paths) and keys set from env (names only). */
+  readonly sources: { readonly file?: readonly string[]; readonly env: readonly string[] };
+}

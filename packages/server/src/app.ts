@@ -1,0 +1,66 @@
+/**
+ * The HTTP layer: fastify routes that only map requests onto the core and errors onto
+ * RFC 6749 bodies. Request logs carry method, route and status — never bodies, query strings
+ * or Authorization headers (client assertions, presentations and tokens are secrets).
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Runtime } from './runtime.ts';
+import type { Metrics } from './metrics.ts';
+import { sendOAuthError, toVerifierError } from './http/error-response.ts';
+import { tokenRoute } from './routes/token.ts';
+import { wellKnownRoutes } from './routes/well-known.ts';
+import { opsRoutes } from './routes/ops.ts';
+
+export interface AppOptions {
+  metrics: Metrics;
+  /** pino options, or false for no logging (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    outcome?: string;
+  }
+}
+
+export async function buildApp(runtime: Runtime, options: AppOptions): Promise<FastifyInstance> {
+  const { metrics } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 64 * 1024,
+    disableRequestLogging: true,
+    trustProxy: true,
+    return503OnClosing: true,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+  });
+
+  // Bodies are read as text and parsed by the route, so that duplicate parameters can be
+  // detected (RFC 6749 §3.2) and any content type yields an OAuth error rather than a 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err, request, reply) => {
+    const v = toVerifierError(err, request.id);
+    request.outcome = v.error;
+    if (v.status >= 500) request.log.error({ err: v.cause ?? err, code: v.code }, 'request failed');
+    else request.log.info({ code: v.code, route: request.routeOptions.url }, 'request rejected');
+    return sendOAuthError(reply, v);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    request.outcome = 'not_found';
+    return reply.code(404).send({ error: 'not_found', error_description: 'no such endpoint' });
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const labels = { route, method: request.method };
+    metrics.requests.inc({ ...labels, status: String(reply.statusCode), outcome: request.outcome ?? (reply.statusCode < 400 ? 'ok' : 'error') });
+    metrics.duration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  tokenRoute(app, runtime, metrics);
+  wellKnownRoutes(app, runtime);
+  opsRoutes(app, runtime, metrics);
+  return app;
+}

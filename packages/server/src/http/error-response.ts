@@ -1,0 +1,40 @@
+/**
+ * The one place where failures become HTTP responses: a VerifierError becomes an RFC 6749
+ * §5.2 body `{error, error_description}` with its status; anything else becomes a logged
+ * `server_error` (500) whose description carries only the request id. Fastify's own request
+ * errors (body too large, bad content type, malformed body) map onto stable codes too.
+ */
+import type { FastifyReply } from 'fastify';
+import { VerifierError } from '@dome-verifier/core';
+
+export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+}
+
+/** Maps any thrown value to a VerifierError (unknown errors become ERR_SERVER). */
+export function toVerifierError(err: unknown, requestId: string): VerifierError {
+  if (err instanceof VerifierError) return err;
+  const f = (err ?? {}) as FastifyLikeError;
+  switch (f.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new VerifierError('ERR_REQUEST_TOO_LARGE', 'the request body exceeds 64 KiB');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new VerifierError('ERR_REQUEST_CONTENT_TYPE', 'the body must be application/x-www-form-urlencoded');
+    default:
+      if (typeof f.statusCode === 'number' && f.statusCode >= 400 && f.statusCode < 500) {
+        return new VerifierError('ERR_REQUEST_MALFORMED', 'the request cannot be parsed');
+      }
+      return new VerifierError('ERR_SERVER', `internal error (request id ${requestId})`, { cause: err });
+  }
+}
+
+export function sendOAuthError(reply: FastifyReply, err: VerifierError): FastifyReply {
+  reply.header('cache-control', NO_STORE['cache-control']).header('pragma', NO_STORE.pragma);
+  if (err.status === 503) reply.header('retry-after', '5');
+  return reply.code(err.status).send({ error: err.error, error_description: err.message });
+}

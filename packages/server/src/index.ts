@@ -1,0 +1,4 @@
+/** @dome-verifier/server: build the HTTP app around a runtime (for embedding and tests). */
+export { buildApp, type AppOptions } from './app.ts';
+export { createRuntime, type Runtime, type RuntimeOptions, type Logger } from './runtime.ts';
+export { createMetrics, type Metrics } from './metrics.ts';

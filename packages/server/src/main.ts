@@ -1,0 +1,56 @@
+/**
+ * `npm start`: configuration (file named by --config / VERIFIER_CONFIG / Spring's
+ * SPRING_CONFIG_ADDITIONAL_LOCATION, env overrides) → runtime → HTTP server on HOST:PORT.
+ * With no configuration at all this is a working development verifier: a persisted dev key,
+ * an in-memory store and a generated demo trust framework.
+ */
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { loadConfig, ConfigError } from '@dome-verifier/core/config';
+import { createMetrics } from './metrics.ts';
+import { createRuntime } from './runtime.ts';
+import { buildApp } from './app.ts';
+
+const REDACT = ['req.headers.authorization', 'client_assertion', 'vp_token', 'access_token', 'refresh_token', 'id_token', 'privateKey'];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, allowPositionals: false });
+  let config;
+  try {
+    config = loadConfig({ file: values.config, env: process.env });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'dome-verifier' } });
+  const metrics = createMetrics();
+  const runtime = await createRuntime(config, { metrics, logger });
+  const app = await buildApp(runtime, { metrics, logger: { level: config.logLevel, redact: REDACT } });
+  await app.listen({ host: config.server.host, port: config.server.port });
+  logger.info({ issuer: runtime.issuer, did: runtime.identity.did, host: config.server.host, port: config.server.port }, 'DOME Verifier listening');
+  if (runtime.demo) {
+    logger.info({ machine: runtime.demo.machine.did }, `demo trust framework ready — get a token with: npm run cli -- token --demo`);
+  }
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    void app
+      .close()
+      .then(() => runtime.close())
+      .then(() => process.exit(0));
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`fatal: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+/**
+ * Prometheus metrics (served at /metrics and, as in DOME, /prometheus): requests by route and
+ * outcome, latency histograms, validation failures by error code and pipeline step, outbound
+ * fetches by purpose and outcome, and the process defaults (RSS, event-loop lag, GC).
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly requests: Counter<'route' | 'method' | 'status' | 'outcome'>;
+  readonly duration: Histogram<'route' | 'method'>;
+  readonly validationFailures: Counter<'code' | 'step'>;
+  readonly tokensIssued: Counter<'grant_type'>;
+  readonly outbound: Counter<'purpose' | 'outcome'>;
+  readonly outboundDuration: Histogram<'purpose'>;
+  readonly clients: Gauge;
+  readonly clientListRefreshes: Counter<'outcome'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'verifier_' });
+  return {
+    registry,
+    requests: new Counter({ name: 'verifier_http_requests_total', help: 'HTTP requests by route, method, status and outcome (OAuth error code or "ok").', labelNames: ['route', 'method', 'status', 'outcome'], registers: [registry] }),
+    duration: new Histogram({ name: 'verifier_http_request_duration_seconds', help: 'HTTP request latency by route.', labelNames: ['route', 'method'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] }),
+    validationFailures: new Counter({ name: 'verifier_validation_failures_total', help: 'Rejected requests by stable error code and failing pipeline step.', labelNames: ['code', 'step'], registers: [registry] }),
+    tokensIssued: new Counter({ name: 'verifier_tokens_issued_total', help: 'Access tokens issued by grant type.', labelNames: ['grant_type'], registers: [registry] }),
+    outbound: new Counter({ name: 'verifier_outbound_requests_total', help: 'Outbound fetches (trust lists, JWKS, status lists) by purpose and outcome.', labelNames: ['purpose', 'outcome'], registers: [registry] }),
+    outboundDuration: new Histogram({ name: 'verifier_outbound_request_duration_seconds', help: 'Outbound fetch latency by purpose.', labelNames: ['purpose'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] }),
+    clients: new Gauge({ name: 'verifier_registered_clients', help: 'Clients in the last good Trusted Services List.', registers: [registry] }),
+    clientListRefreshes: new Counter({ name: 'verifier_client_list_refreshes_total', help: 'Trusted Services List loads by outcome.', labelNames: ['outcome'], registers: [registry] }),
+  };
+}

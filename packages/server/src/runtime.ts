@@ -1,0 +1,159 @@
+/**
+ * Assembles the verifier from configuration: identity key, outbound fetcher, trust framework
+ * (configured, or the generated demo one), client registry, caches, store and the token
+ * endpoint dependencies. No HTTP here; `app.ts` maps requests onto what this returns.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  createClientKeyResolver,
+  createClientRegistry,
+  createFetcher,
+  createMemoryStore,
+  createRevocationList,
+  createStatusListChecker,
+  createTrustedIssuersRegistry,
+  createX5cVerifier,
+  identityFromHex,
+  loadOrCreateDevIdentity,
+  loadTrustAnchors,
+  systemClock,
+  type ClientRegistry,
+  type Clock,
+  type Fetcher,
+  type Identity,
+  type Store,
+  type TokenEndpointDeps,
+} from '@dome-verifier/core';
+import { selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
+import { createDemoTrustFramework, type DemoTrustFramework } from '@dome-verifier/dev-issuer';
+import type { Metrics } from './metrics.ts';
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  store?: Store;
+  /** Replace the outbound fetcher (tests). */
+  fetch?: Fetcher;
+  metrics?: Metrics;
+  logger?: Logger;
+}
+
+export interface Runtime {
+  readonly config: VerifierConfig;
+  readonly issuer: string;
+  readonly identity: Identity;
+  readonly clients: ClientRegistry;
+  readonly tokenDeps: TokenEndpointDeps;
+  readonly demo: DemoTrustFramework | undefined;
+  readonly store: Store;
+  /** True once the client list has loaded. */
+  ready(): boolean;
+  close(): Promise<void>;
+}
+
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export async function createRuntime(config: VerifierConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  const log = options.logger ?? silent;
+  const clock = options.clock ?? systemClock;
+  const backend = config.verifier.backend;
+  const issuer = backend.url;
+  const dataDir = resolve(backend.dataDir);
+  for (const w of config.warnings) log.warn({ config: true }, w);
+
+  let identity: Identity;
+  if (backend.identity.privateKey) {
+    identity = identityFromHex(backend.identity.privateKey);
+  } else {
+    const dev = loadOrCreateDevIdentity(dataDir);
+    identity = dev.identity;
+    log.warn({ path: dev.path, did: identity.did }, dev.created ? 'generated a development identity key; set verifier.backend.identity.privateKey in production' : 'using the development identity key; set verifier.backend.identity.privateKey in production');
+  }
+
+  if (backend.outbound.allowInsecure) log.warn({}, 'verifier.backend.outbound.allowInsecure is on: client-supplied URLs may use http: and private addresses (development only)');
+  const metrics = options.metrics;
+  const fetcher = createFetcher({
+    allowInsecure: backend.outbound.allowInsecure,
+    timeoutMs: backend.outbound.timeoutMs,
+    onResult: (purpose, outcome, ms) => {
+      metrics?.outbound.inc({ purpose, outcome });
+      metrics?.outboundDuration.observe({ purpose }, ms / 1000);
+    },
+  });
+  const fetch = options.fetch ?? fetcher;
+
+  let demo: DemoTrustFramework | undefined;
+  let framework = selectTrustFramework(config);
+  let anchorsPath = backend.x509.trustAnchors;
+  if (!framework) {
+    demo = await createDemoTrustFramework({ dir: resolve(dataDir, 'demo'), issuerUrl: issuer });
+    framework = { name: 'DOME-DEMO', ...demo.paths };
+    anchorsPath ??= demo.paths.trustAnchors;
+    log.warn({ dir: demo.dir, machine: demo.machine.did }, 'no trust framework configured: using the generated demo trust framework (development only)');
+  }
+  if (!anchorsPath) {
+    throw new Error('verifier.backend.x509.trustAnchors is required when trust frameworks are configured: credential certificate chains are verified to these roots');
+  }
+  const anchors = loadTrustAnchors(readFileSync(resolve(anchorsPath), 'utf8'));
+  const x5c = createX5cVerifier(anchors);
+  const now = () => clock.now();
+
+  const clients = createClientRegistry({
+    url: framework.trustedServicesListUrl,
+    fetch,
+    refreshMs: backend.clientsRefreshSeconds * 1000,
+    now,
+    onWarning: (m) => log.warn({ tsl: true }, m),
+    onRefresh: (outcome, n) => {
+      metrics?.clientListRefreshes.inc({ outcome });
+      metrics?.clients.set(n);
+    },
+  });
+  await clients.refresh();
+  log.info({ clients: clients.all().length, trustFramework: framework.name }, 'Trusted Services List loaded');
+
+  const store = options.store ?? createMemoryStore({ clock });
+  const { security, cache } = backend;
+  const tokenDeps: TokenEndpointDeps = {
+    clock,
+    store,
+    clients,
+    policy: {
+      issuer,
+      clockSkewSeconds: security.clockSkewSeconds,
+      maxAssertionLifetimeSeconds: security.maxAssertionLifetimeSeconds,
+      acceptMillisecondTimestamps: security.acceptMillisecondTimestamps,
+    },
+    clientKeys: createClientKeyResolver({ issuer, fetch, ttlMs: cache.clientJwksTtlSeconds * 1000, now }),
+    presentationPolicy: { clockSkewSeconds: security.clockSkewSeconds, acceptMillisecondTimestamps: security.acceptMillisecondTimestamps },
+    issuers: createTrustedIssuersRegistry({ baseUrl: framework.trustedIssuersListUrl, fetch, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now }),
+    revocation: framework.revokedCredentialListUrl ? createRevocationList({ url: framework.revokedCredentialListUrl, fetch, ttlMs: cache.revokedListTtlSeconds * 1000, now }) : undefined,
+    statusLists: createStatusListChecker({ fetch, x5c, ttlMs: cache.statusListTtlSeconds * 1000, now }),
+    x5c,
+    tokenPolicy: { issuer, accessTokenTyp: backend.accessToken.typ, accessTokenExpiresInSeconds: backend.accessToken.expiresInSeconds },
+    signer: { key: identity.privateKey, kid: identity.did },
+    onStepFailure: (f) => metrics?.validationFailures.inc({ code: f.error.code, step: f.step }),
+  };
+
+  return {
+    config,
+    issuer,
+    identity,
+    clients,
+    tokenDeps,
+    demo,
+    store,
+    ready: () => clients.loadedAt !== undefined,
+    async close() {
+      clients.stop();
+      fetcher.close();
+      if (!options.store) await store.close();
+    },
+  };
+}

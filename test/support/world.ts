@@ -1,0 +1,242 @@
+/**
+ * A complete, isolated trust world for flow tests: dev CA chain, a did:elsi issuer seal, a
+ * Trusted Issuers List (files, or a loopback HTTP server that can be made to fail), a Trusted
+ * Services List, a revoked list, the real verifier runtime and fastify app with a frozen clock.
+ * Built with the same dev-issuer and client packages the CLI uses.
+ */
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KeyObject } from 'node:crypto';
+import { fixedClock, createMemoryStore } from '@dome-verifier/core';
+import { loadConfig } from '@dome-verifier/core/config';
+import { createDevChain, createSealCertificate, createRootCa, issueLearCredential, generateP256, tirIssuerDocument, type DevCertificate, type IssueOptions } from '@dome-verifier/dev-issuer';
+import { createMachineTokenRequest, type MachineDialect } from '@dome-verifier/client';
+import { buildApp, createMetrics, createRuntime, type Runtime } from '@dome-verifier/server';
+import type { FastifyInstance } from 'fastify';
+
+export const ISSUER = 'https://verifier.test';
+export const ORG = 'VATES-T0000001';
+export const ISSUER_DID = `did:elsi:${ORG}`;
+export const TYPES = ['LEARCredentialMachine', 'LEARCredentialEmployee'];
+
+export interface Pki {
+  root: DevCertificate;
+  intermediate: DevCertificate;
+  seal: DevCertificate;
+  /** A seal for another organisation, chained to the same root. */
+  otherSeal: DevCertificate;
+  /** A complete chain under a root that is not a trust anchor. */
+  rogueRoot: DevCertificate;
+  rogueSeal: DevCertificate;
+}
+
+let pkiPromise: Promise<Pki> | undefined;
+/** One PKI per test process (RSA key generation is the slow part). */
+export function pki(): Promise<Pki> {
+  pkiPromise ??= (async () => {
+    const { root, intermediate } = await createDevChain();
+    const seal = await createSealCertificate(intermediate, { organizationIdentifier: ORG, organization: 'Test Issuer S.L.', country: 'ES' });
+    const otherSeal = await createSealCertificate(intermediate, { organizationIdentifier: 'VATES-X9999999', organization: 'Other S.L.', country: 'ES' });
+    const rogueRoot = await createRootCa({ commonName: 'Rogue Root' });
+    const rogueSeal = await createSealCertificate(rogueRoot, { organizationIdentifier: ORG, organization: 'Test Issuer S.L.', country: 'ES' });
+    return { root, intermediate, seal, otherSeal, rogueRoot, rogueSeal };
+  })();
+  return pkiPromise;
+}
+
+export interface MachineClient {
+  did: string;
+  privateKey: KeyObject;
+  publicJwk: Record<string, unknown>;
+}
+
+export interface WorldOptions {
+  /** Serve the TIL over loopback HTTP (so tests can make it fail) instead of files. */
+  tilOverHttp?: boolean;
+  /** Extra TSL entries (YAML-ready objects). */
+  clients?: Array<Record<string, unknown>>;
+  revoked?: string[];
+  /** Extra config env vars (VERIFIER_…). */
+  env?: Record<string, string>;
+  /** TIL entries: DID → credential types (default: the issuer with both LEAR types). */
+  til?: Record<string, { types: string[]; validFor?: { from: string; to: string } }>;
+}
+
+export type TilMode = 'ok' | 'error' | 'hang';
+
+export interface World {
+  dir: string;
+  pki: Pki;
+  runtime: Runtime;
+  app: FastifyInstance;
+  clock: ReturnType<typeof fixedClock>;
+  machine: MachineClient;
+  /** Issues a LEAR credential signed by the test seal (overridable). */
+  issue(o?: Partial<IssueOptions> & { holder?: MachineClient }): string;
+  /** Builds a token request for a machine with a credential. */
+  tokenRequest(o?: { holder?: MachineClient; credential?: string; dialect?: MachineDialect; clientId?: string; scope?: string; vpAudience?: string; now?: number }): Promise<{ body: URLSearchParams; clientAssertion: string; vpJwt: string }>;
+  /** POSTs a form to /oidc/token in-process. */
+  post(body: string | URLSearchParams, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Record<string, unknown> }>;
+  setTil(mode: TilMode): void;
+  tilRequests(): number;
+  close(): Promise<void>;
+}
+
+export function newMachine(): MachineClient {
+  const k = generateP256();
+  return { did: k.did, privateKey: k.privateKey, publicJwk: k.publicJwk as unknown as Record<string, unknown> };
+}
+
+export function machineClientEntry(did: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    clientId: did,
+    url: 'https://machine.example',
+    redirectUris: [],
+    scopes: [],
+    clientAuthenticationMethods: ['client_secret_jwt'],
+    authorizationGrantTypes: ['client_credentials'],
+    postLogoutRedirectUris: [],
+    requireAuthorizationConsent: false,
+    requireProofKey: false,
+    jwkSetUrl: `${ISSUER}/oidc/did/${did}`,
+    tokenEndpointAuthenticationSigningAlgorithm: 'ES256',
+    ...extra,
+  };
+}
+
+const yamlList = (clients: Array<Record<string, unknown>>) => `clients:\n${clients.map((c) => `  - ${JSON.stringify(c)}`).join('\n')}\n`;
+
+export async function createWorld(options: WorldOptions = {}): Promise<World> {
+  const p = await pki();
+  const dir = mkdtempSync(join(tmpdir(), 'dv-world-'));
+  const tilDir = join(dir, 'til');
+  mkdirSync(tilDir);
+  const now = Date.now();
+  const validFor = { from: new Date(now - 86_400_000).toISOString(), to: new Date(now + 5 * 365 * 86_400_000).toISOString() };
+  const til = options.til ?? { [ISSUER_DID]: { types: TYPES } };
+  const tilDocs = new Map<string, string>();
+  for (const [did, e] of Object.entries(til)) {
+    const body = JSON.stringify(tirIssuerDocument(did, e.types, e.validFor ?? validFor));
+    tilDocs.set(did, body);
+    writeFileSync(join(tilDir, did), body);
+  }
+
+  let tilMode: TilMode = 'ok';
+  let tilCount = 0;
+  let tilServer: Server | undefined;
+  let tilBase = `${tilDir}/`;
+  if (options.tilOverHttp) {
+    tilServer = createServer((req, res) => {
+      tilCount++;
+      if (tilMode === 'hang') return; // never answers
+      if (tilMode === 'error') return void res.writeHead(500).end('boom');
+      const did = decodeURIComponent((req.url ?? '').replace(/^\/v4\/issuers\//, ''));
+      const doc = tilDocs.get(did);
+      if (!doc) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"title":"Not Found"}');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(doc);
+    });
+    await new Promise<void>((r) => tilServer!.listen(0, '127.0.0.1', r));
+    tilBase = `http://127.0.0.1:${(tilServer.address() as AddressInfo).port}/v4/issuers/`;
+  }
+
+  const machine = newMachine();
+  writeFileSync(join(dir, 'tsl.yaml'), yamlList([machineClientEntry(machine.did), ...(options.clients ?? [])]));
+  writeFileSync(join(dir, 'revoked.yaml'), `# revoked credential ids\nrevoked_credentials:\n${(options.revoked ?? ['00000000-0000-0000-0000-000000000000']).map((id) => `  - "${id}"`).join('\n')}\n`);
+  writeFileSync(join(dir, 'anchors.pem'), p.root.certificatePem);
+
+  const config = loadConfig({
+    env: {
+      VERIFIER_BACKEND_URL: ISSUER,
+      VERIFIER_BACKEND_IDENTITY_PRIVATEKEY: '0x73e509a7681d4a395b1ced75681c4dc4020dbab02da868512276dd766733d5b5',
+      VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_NAME: 'DOME',
+      VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_TRUSTEDISSUERSLISTURL: tilBase,
+      VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_TRUSTEDSERVICESLISTURL: join(dir, 'tsl.yaml'),
+      VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_REVOKEDCREDENTIALLISTURL: join(dir, 'revoked.yaml'),
+      VERIFIER_BACKEND_X509_TRUSTANCHORS: join(dir, 'anchors.pem'),
+      VERIFIER_BACKEND_OUTBOUND_TIMEOUTMS: '1000',
+      VERIFIER_DATA_DIR: join(dir, 'data'),
+      ...options.env,
+    },
+    cwd: dir,
+  });
+  const clock = fixedClock(now);
+  const metrics = createMetrics();
+  const store = createMemoryStore({ clock });
+  const runtime = await createRuntime(config, { clock, store, metrics });
+  const app = await buildApp(runtime, { metrics });
+
+  const issue: World['issue'] = (o = {}) => {
+    const holder = o.holder ?? machine;
+    return issueLearCredential({
+      kind: 'machine',
+      seal: p.seal,
+      chain: [p.intermediate],
+      organizationIdentifier: ORG,
+      mandatee: { id: holder.did },
+      validFrom: new Date(clock.now() - 3_600_000),
+      validUntil: new Date(clock.now() + 365 * 86_400_000),
+      ...o,
+    }).jwt;
+  };
+
+  return {
+    dir,
+    pki: p,
+    runtime,
+    app,
+    clock,
+    machine,
+    issue,
+    async tokenRequest(o = {}) {
+      const holder = o.holder ?? machine;
+      const req = await createMachineTokenRequest({
+        issuer: ISSUER,
+        key: holder.privateKey,
+        credential: o.credential ?? issue({ holder }),
+        dialect: o.dialect,
+        clientId: o.clientId,
+        scope: o.scope,
+        vpAudience: o.vpAudience,
+        now: () => o.now ?? clock.now(),
+      });
+      return { body: req.body, clientAssertion: req.clientAssertion, vpJwt: req.vpJwt };
+    },
+    async post(body, headers = {}) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/oidc/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: typeof body === 'string' ? body : body.toString(),
+      });
+      let json: Record<string, unknown> = {};
+      try {
+        json = res.json();
+      } catch {
+        json = {};
+      }
+      return { status: res.statusCode, json, headers: res.headers };
+    },
+    setTil(mode) {
+      tilMode = mode;
+    },
+    tilRequests: () => tilCount,
+    async close() {
+      await app.close();
+      await runtime.close();
+      await store.close();
+      if (tilServer) {
+        tilServer.closeAllConnections();
+        await new Promise((r) => tilServer!.close(r));
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Decodes the payload (or header) of a compact JWT without verification. */
+export function decodePart(jwt: string, part: 0 | 1 = 1): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split('.')[part]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
