@@ -61,6 +61,8 @@ export interface WorldOptions {
   revoked?: string[];
   /** Extra config env vars (VERIFIER_…). */
   env?: Record<string, string>;
+  /** A pino logger for the runtime and the app (logging tests). */
+  logger?: import('pino').Logger;
   /** TIL entries: DID → credential types (default: the issuer with both LEAR types). */
   til?: Record<string, { types: string[]; validFor?: { from: string; to: string } }>;
 }
@@ -81,6 +83,8 @@ export interface World {
   /** POSTs a form to /oidc/token in-process. */
   post(body: string | URLSearchParams, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Record<string, unknown> }>;
   setTil(mode: TilMode): void;
+  /** Entries in the replay/session store. */
+  storeSize(): number;
   tilRequests(): number;
   close(): Promise<void>;
 }
@@ -165,8 +169,8 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const clock = fixedClock(now);
   const metrics = createMetrics();
   const store = createMemoryStore({ clock });
-  const runtime = await createRuntime(config, { clock, store, metrics });
-  const app = await buildApp(runtime, { metrics });
+  const runtime = await createRuntime(config, { clock, store, metrics, logger: options.logger });
+  const app = await buildApp(runtime, { metrics, logger: options.logger });
 
   const issue: World['issue'] = (o = {}) => {
     const holder = o.holder ?? machine;
@@ -219,6 +223,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       }
       return { status: res.statusCode, json, headers: res.headers };
     },
+    storeSize: () => store.size,
     setTil(mode) {
       tilMode = mode;
     },

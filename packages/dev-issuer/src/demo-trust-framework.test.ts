@@ -99,7 +99,7 @@ test('machine credential: LEARCredentialMachine v1 for the machine did, signed b
   assert.equal(readFileSync(join(dir, 'machine', 'did.txt'), 'utf8').trim(), first.machine.did);
   assert.equal(loadP256PrivateKey(readFileSync(first.rp.keyPath, 'utf8')).did, first.rp.did);
   assert.equal(readFileSync(join(dir, 'rp', 'did.txt'), 'utf8').trim(), first.rp.did);
-  const jws = decodeJws(readFileSync(first.machine.credentialPath, 'utf8').trim(), { maxLength: 100_000 });
+  const jws = decodeJws(readFileSync(first.machine.credentialPath, 'utf8').trim(), { maxLength: 100_000, maxHeaderLength: 24 * 1024 });
   assert.deepEqual(jws.header.x5c, [first.seal.x5c, first.chain[0]!.x5c]);
   verifyJws(jws, new X509Certificate(Buffer.from(jws.header.x5c![0]!, 'base64')).publicKey, { algorithms: ['RS256'], crit: ['sigT'] });
   const vc = jws.payload.vc as Record<string, any>;

@@ -3,7 +3,7 @@
  * RFC 6749 bodies. Request logs carry method, route and status — never bodies, query strings
  * or Authorization headers (client assertions, presentations and tokens are secrets).
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from './runtime.ts';
 import type { Metrics } from './metrics.ts';
 import { sendOAuthError, toVerifierError } from './http/error-response.ts';
@@ -13,8 +13,8 @@ import { opsRoutes } from './routes/ops.ts';
 
 export interface AppOptions {
   metrics: Metrics;
-  /** pino options, or false for no logging (tests). */
-  logger?: boolean | Record<string, unknown>;
+  /** A pino logger (shared with the runtime); without one the app does not log. */
+  logger?: FastifyBaseLogger;
 }
 
 declare module 'fastify' {
@@ -26,7 +26,7 @@ declare module 'fastify' {
 export async function buildApp(runtime: Runtime, options: AppOptions): Promise<FastifyInstance> {
   const { metrics } = options;
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 64 * 1024,
     disableRequestLogging: true,
     trustProxy: true,

@@ -5,13 +5,11 @@
  * an in-memory store and a generated demo trust framework.
  */
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import { loadConfig, ConfigError } from '@dome-verifier/core/config';
 import { createMetrics } from './metrics.ts';
 import { createRuntime } from './runtime.ts';
 import { buildApp } from './app.ts';
-
-const REDACT = ['req.headers.authorization', 'client_assertion', 'vp_token', 'access_token', 'refresh_token', 'id_token', 'privateKey'];
+import { createLogger } from './logger.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, allowPositionals: false });
@@ -25,10 +23,10 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const logger = pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'dome-verifier' } });
+  const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
   const runtime = await createRuntime(config, { metrics, logger });
-  const app = await buildApp(runtime, { metrics, logger: { level: config.logLevel, redact: REDACT } });
+  const app = await buildApp(runtime, { metrics, logger });
   await app.listen({ host: config.server.host, port: config.server.port });
   logger.info({ issuer: runtime.issuer, did: runtime.identity.did, host: config.server.host, port: config.server.port }, 'DOME Verifier listening');
   if (runtime.demo) {

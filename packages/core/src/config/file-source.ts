@@ -41,6 +41,14 @@ function isDirectory(path: string): boolean {
   }
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function activeProfiles(env: Env): string[] {
   const list = (env['SPRING_PROFILES_ACTIVE'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
   return list.length > 0 ? list : ['default'];
@@ -80,9 +88,9 @@ function selectLocations(file: string | undefined, env: Env, cwd: string, warnin
       }
       const names = ['application'];
       for (const profile of activeProfiles(env)) if (profile !== 'default') names.push(`application-${profile}`);
-      for (const name of names) {
-        for (const ext of ['yml', 'yaml']) out.push({ path: resolvePath(path, `${name}.${ext}`), optional: true, selector });
-      }
+      const found = names.flatMap((name) => ['yml', 'yaml'].map((ext) => resolvePath(path, `${name}.${ext}`))).filter(isFile);
+      if (found.length === 0) warnings.push(`${selector}: no application.yaml or application.yml in ${path}`);
+      for (const f of found) out.push({ path: f, optional: true, selector });
       try {
         statSync(resolvePath(path, 'application.properties'));
         warnings.push(`${selector}: ${resolvePath(path, 'application.properties')} ignored (only YAML is supported)`);
@@ -190,7 +198,7 @@ interface BindContext {
 
 function unknownKey(display: string, ctx: BindContext): void {
   // Outside verifier.* and server.* (spring.*, logging.*, management.* …) keys are silently ignored.
-  if (display.startsWith('verifier.') || display.startsWith('server.') ) {
+  if (/^(?:verifier|server)[.[]/.test(display)) {
     ctx.warnings.push(`unknown key ${display} ignored`);
   }
 }
@@ -243,7 +251,7 @@ export function bindDocument(value: ReadonlyMap<string, unknown> | null, warning
 
 /** Parses YAML text into the plain values of its documents. Errors give position only, never source text. */
 export function parseYamlDocuments(text: string, where: string, selector: string): unknown[] {
-  const docs = YAML.parseAllDocuments(text, { schema: 'failsafe', prettyErrors: false });
+  const docs = YAML.parseAllDocuments(text, { schema: 'failsafe' });
   const out: unknown[] = [];
   for (const doc of docs) {
     const error = doc.errors[0];

@@ -8,8 +8,10 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (s: string) => `\`${s}\``;
 
 function envCell(row: ConfigKeyRow): string {
-  const aliases = (row.aliases ?? []).map((a) => `${code(a)} (wins)`);
-  return [...aliases, code(row.env)].join(', ');
+  const aliases = row.aliases ?? [];
+  // Keys outside verifier.*/server.* (logLevel) have no relaxed env var, only their alias.
+  if (aliases.includes(row.env)) return aliases.map(code).join(', ');
+  return [...aliases.map((a) => `${code(a)} (wins)`), code(row.env)].join(', ');
 }
 
 function defaultCell(row: ConfigKeyRow): string {

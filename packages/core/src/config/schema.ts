@@ -183,6 +183,15 @@ function locationString() {
 }
 
 const location = () => z.preprocess(blank, locationString());
+
+/** A local file path or `file:` URL (no http). */
+function optionalLocalPath() {
+  const s = z.string(expected('a file path')).superRefine((v, ctx) => {
+    const problem = isHttpLocation(v) ? 'must be a local file path' : locationProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+  return z.preprocess(blank, s.optional());
+}
 const optionalLocation = () => z.preprocess(blank, locationString().optional());
 
 function color(defaultValue: string) {
@@ -318,7 +327,7 @@ export const verifierConfigSchema = z.object({
       }),
       trustFrameworks: z.array(trustFrameworkSchema, { error: 'must be a list' }),
       x509: z.object({
-        trustAnchors: documented(optionalText(), {
+        trustAnchors: documented(optionalLocalPath(), {
           type: 'file path (PEM)',
           description:
             'PEM file with one or more trusted root certificates for `x5c` chains of credentials; relative paths are resolved against the working directory. Optional: the demo trust framework brings its own.',

@@ -32,6 +32,8 @@ export interface DecodedJws {
 export interface DecodeOptions {
   /** Maximum length of the compact serialisation in characters. */
   maxLength: number;
+  /** Maximum length of the encoded header segment (default 2048; x5c-bearing credentials need more). */
+  maxHeaderLength?: number;
   maxDepth?: number;
   /** Check the payload for duplicate member names too (headers always are). */
   rejectDuplicatePayloadKeys?: boolean;
@@ -68,6 +70,7 @@ export function decodeJws(token: unknown, options: DecodeOptions): DecodedJws {
   if (!isBase64UrlSegment(h) || !isBase64UrlSegment(p) || !isBase64UrlSegment(s)) {
     throw new JoseError('ERR_JWS_MALFORMED', 'JWS segments must be unpadded base64url');
   }
+  if (h.length > (options.maxHeaderLength ?? 2048)) throw new JoseError('ERR_JWS_TOO_LARGE', `JWS header exceeds ${options.maxHeaderLength ?? 2048} characters`);
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const header = segmentJson(h, 'header', 4, true);
   const payload = segmentJson(p, 'payload', maxDepth, options.rejectDuplicatePayloadKeys ?? false);

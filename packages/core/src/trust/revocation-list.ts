@@ -34,7 +34,7 @@ export function createRevocationList(options: RevocationListOptions): Revocation
   let inflight: Promise<Set<string>> | undefined;
 
   async function load(): Promise<Set<string>> {
-    const res = await options.fetch({ url: options.url, purpose: 'operator', maxBytes: 4 * 1024 * 1024, timeoutMs: 3000 });
+    const res = await options.fetch({ url: options.url, purpose: 'operator', maxBytes: 4 * 1024 * 1024 });
     if (res.status !== 200) throw new Error(`revoked credential list answered HTTP ${res.status}`);
     const ids = parseRevocationList(res.body.toString('utf8'));
     current = { ids, fetchedAt: now() };

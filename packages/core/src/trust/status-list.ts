@@ -65,7 +65,7 @@ export function createStatusListChecker(options: StatusListOptions): StatusListC
   async function fetchBody(url: string, accept: string): Promise<Buffer> {
     let res;
     try {
-      res = await options.fetch({ url, purpose: 'untrusted', maxBytes: MAX_LIST_BYTES, accept, timeoutMs: options.timeoutMs ?? 3000 });
+      res = await options.fetch({ url, purpose: 'untrusted', maxBytes: MAX_LIST_BYTES, accept, timeoutMs: options.timeoutMs });
     } catch (e) {
       if (e instanceof FetchError && (e.reason === 'blocked' || e.reason === 'bad_url' || e.reason === 'too_large')) throw invalid(`URL is not acceptable (${e.reason})`, e);
       throw new VerifierError('ERR_TRUST_SERVICE_UNAVAILABLE', 'the status list is unreachable; try again later', { cause: e });
@@ -81,7 +81,7 @@ export function createStatusListChecker(options: StatusListOptions): StatusListC
     const text = (await fetchBody(url, 'application/vc+jwt, application/jwt')).toString('utf8').trim();
     let jws;
     try {
-      jws = decodeJws(text, { maxLength: MAX_LIST_BYTES });
+      jws = decodeJws(text, { maxLength: MAX_LIST_BYTES, maxHeaderLength: 24 * 1024 });
       const chain = options.x5c(jws.header.x5c, options.now());
       verifyJws(jws, chain.leafKey, { algorithms: ['RS256', 'PS256', 'ES256', 'RS384', 'RS512', 'PS384', 'ES384'], crit: ['sigT'] });
       const claims = isRecord(jws.payload.vc) ? jws.payload.vc : jws.payload;

@@ -84,7 +84,7 @@ export function createTrustedIssuersRegistry(options: TrustedIssuersOptions): Tr
   async function fetchRecord(did: string): Promise<TrustedIssuerRecord | null> {
     let res;
     try {
-      res = await options.fetch({ url: `${options.baseUrl}${did}`, purpose: 'operator', maxBytes: MAX_TIL_BYTES, timeoutMs: options.timeoutMs ?? 3000 });
+      res = await options.fetch({ url: `${options.baseUrl}${did}`, purpose: 'operator', maxBytes: MAX_TIL_BYTES, timeoutMs: options.timeoutMs });
     } catch (e) {
       throw unavailable(e instanceof FetchError ? e.reason : 'fetch failed', e);
     }

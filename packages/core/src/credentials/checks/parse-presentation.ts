@@ -31,7 +31,7 @@ export const parsePresentation: Step<PresentationContext> = {
     if (!Array.isArray(creds) || creds.length === 0) throw malformed('ERR_VP_MALFORMED', 'vp.verifiableCredential must be a non-empty array');
     if (typeof creds[0] !== 'string') throw malformed('ERR_VP_MALFORMED', 'the first credential of the presentation must be a compact JWT');
     try {
-      state.vc = decodeJws(creds[0], { maxLength: MAX_VC_LENGTH });
+      state.vc = decodeJws(creds[0], { maxLength: MAX_VC_LENGTH, maxHeaderLength: 24 * 1024 });
     } catch (e) {
       throw malformed('ERR_VC_MALFORMED', 'the credential is not a valid JWT', e);
     }

@@ -66,7 +66,7 @@ export function createClientKeyResolver(options: ClientKeyResolverOptions): Clie
   async function fetchJwks(url: string): Promise<JwksEntry> {
     let res;
     try {
-      res = await options.fetch({ url, purpose: 'untrusted', maxBytes: MAX_JWKS_BYTES, timeoutMs: options.timeoutMs ?? 3000, accept: 'application/jwk-set+json, application/json' });
+      res = await options.fetch({ url, purpose: 'untrusted', maxBytes: MAX_JWKS_BYTES, timeoutMs: options.timeoutMs, accept: 'application/jwk-set+json, application/json' });
     } catch (e) {
       if (e instanceof FetchError && (e.reason === 'timeout' || e.reason === 'network')) {
         throw new VerifierError('ERR_CLIENT_JWKS_UNAVAILABLE', "the client's jwkSetUrl is unreachable; try again later", { cause: e });

@@ -17,7 +17,8 @@ export const parseClientAssertion: Step<ClientAuthContext> = {
   run({ params, authorizationHeader, state }) {
     const assertion = params.client_assertion;
     const type = params.client_assertion_type;
-    if (authorizationHeader !== undefined && (assertion !== undefined || params.client_secret !== undefined)) {
+    const methods = [authorizationHeader !== undefined, assertion !== undefined, params.client_secret !== undefined].filter(Boolean).length;
+    if (methods > 1) {
       throw new VerifierError('ERR_CLIENT_AUTH_MULTIPLE', 'use exactly one client authentication method');
     }
     if (params.client_secret !== undefined) throw new VerifierError('ERR_CLIENT_AUTH_METHOD_NOT_ALLOWED', 'client_secret authentication is not supported; use a JWT client assertion');
