@@ -168,7 +168,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   });
   const clock = fixedClock(now);
   const metrics = createMetrics();
-  const store = createMemoryStore({ clock });
+  const store = createMemoryStore({ clock, sweepIntervalMs: 3_600_000 }); // no background sweep: store-size assertions stay exact
   const runtime = await createRuntime(config, { clock, store, metrics, logger: options.logger });
   const app = await buildApp(runtime, { metrics, logger: options.logger });
 

@@ -22,6 +22,7 @@ export { createRevocationList, parseRevocationList, type RevocationList } from '
 export { createStatusListChecker, decodeEncodedList, bitAt, type StatusListChecker } from './trust/status-list.ts';
 
 export { mapLearCredential, type LearCredential, type Power, type CredentialKind } from './credentials/lear-credential.ts';
+export { createCredentialCache, type CredentialCache } from './credentials/credential-cache.ts';
 export { verifyPresentation, inspectPresentation, PRESENTATION_CHECKS } from './credentials/verify-presentation.ts';
 export type { PresentationDeps, PresentationInput, PresentationPolicy, VerifiedPresentation, X5cVerifier } from './credentials/context.ts';
 

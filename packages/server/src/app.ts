@@ -3,7 +3,7 @@
  * RFC 6749 bodies. Request logs carry method, route and status — never bodies, query strings
  * or Authorization headers (client assertions, presentations and tokens are secrets).
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from './runtime.ts';
 import type { Metrics } from './metrics.ts';
 import { sendOAuthError, toVerifierError } from './http/error-response.ts';
@@ -28,7 +28,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 64 * 1024,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
     return503OnClosing: true,
     requestIdHeader: 'x-request-id',
@@ -57,6 +57,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
     const labels = { route, method: request.method };
     metrics.requests.inc({ ...labels, status: String(reply.statusCode), outcome: request.outcome ?? (reply.statusCode < 400 ? 'ok' : 'error') });
     metrics.duration.observe(labels, reply.elapsedTime / 1000);
+    request.log.info({ method: request.method, route, status: reply.statusCode, outcome: request.outcome, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
   });
 
   tokenRoute(app, runtime, metrics);

@@ -8,13 +8,13 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
-  '*.client_assertion',
-  '*.vp_token',
-  '*.access_token',
-  '*.refresh_token',
-  '*.id_token',
-  '*.privateKey',
-  '*.code_verifier',
+  'client_assertion',
+  'vp_token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'privateKey',
+  'code_verifier',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   createClientKeyResolver,
+  createCredentialCache,
   createClientRegistry,
   createFetcher,
   createMemoryStore,
@@ -26,7 +27,7 @@ import {
   type TokenEndpointDeps,
 } from '@dome-verifier/core';
 import { selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
-import { createDemoTrustFramework, type DemoTrustFramework } from '@dome-verifier/dev-issuer';
+import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
 import type { Metrics } from './metrics.ts';
 
 export interface Logger {
@@ -92,6 +93,8 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   let framework = selectTrustFramework(config);
   let anchorsPath = backend.x509.trustAnchors;
   if (!framework) {
+    // Loaded only in demo mode: the dev issuer pulls in the X.509 certificate builder.
+    const { createDemoTrustFramework } = await import('@dome-verifier/dev-issuer');
     demo = await createDemoTrustFramework({ dir: resolve(dataDir, 'demo'), issuerUrl: issuer });
     framework = { name: 'DOME-DEMO', ...demo.paths };
     anchorsPath ??= demo.paths.trustAnchors;
@@ -136,6 +139,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     revocation: framework.revokedCredentialListUrl ? createRevocationList({ url: framework.revokedCredentialListUrl, fetch, ttlMs: cache.revokedListTtlSeconds * 1000, now }) : undefined,
     statusLists: createStatusListChecker({ fetch, x5c, ttlMs: cache.statusListTtlSeconds * 1000, now }),
     x5c,
+    credentials: createCredentialCache(),
     tokenPolicy: { issuer, accessTokenTyp: backend.accessToken.typ, accessTokenExpiresInSeconds: backend.accessToken.expiresInSeconds },
     signer: { key: identity.privateKey, kid: identity.did },
     onStepFailure: (f) => metrics?.validationFailures.inc({ code: f.error.code, step: f.step }),

@@ -7,6 +7,7 @@ import type { RevocationList } from '../trust/revocation-list.ts';
 import type { StatusListChecker } from '../trust/status-list.ts';
 import type { VerifiedChain } from '../keys/x509.ts';
 import type { CredentialKind, LearCredential } from './lear-credential.ts';
+import type { CachedCredential, CredentialCache } from './credential-cache.ts';
 
 /** Verifies an `x5c` chain to the configured trust anchors at a time (cached; see keys/x509.ts). */
 export type X5cVerifier = (x5c: unknown, nowMs: number) => VerifiedChain;
@@ -24,6 +25,8 @@ export interface PresentationDeps {
   revocation: RevocationList | undefined;
   statusLists: StatusListChecker;
   x5c: X5cVerifier;
+  /** Reuses decoding and signature verification of credentials seen before (optional). */
+  credentials?: CredentialCache;
 }
 
 export interface PresentationInput {
@@ -40,6 +43,8 @@ export interface PresentationInput {
 export interface PresentationState {
   vp?: DecodedJws;
   vc?: DecodedJws;
+  /** Cache entry of the credential (set when a cache is configured). */
+  vcCache?: CachedCredential;
   credential?: LearCredential;
   /** DID (did:key) of the presenter whose key verified the VP. */
   holderDid?: string;
@@ -54,6 +59,8 @@ export interface PresentationContext {
 
 export interface VerifiedPresentation {
   credential: LearCredential;
+  /** The credential as access tokens carry it: keys sorted alphabetically, nulls dropped (Jackson). */
+  tokenVc: Record<string, unknown>;
   holderDid: string | undefined;
   vcPayload: Record<string, unknown>;
 }

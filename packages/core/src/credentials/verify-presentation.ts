@@ -6,6 +6,7 @@
  */
 import type { Step, StepFailure } from '../shared/pipeline.ts';
 import { runAllSteps, runSteps } from '../shared/pipeline.ts';
+import { sortedCopy } from '../shared/json.ts';
 import type { PresentationContext, PresentationDeps, PresentationInput, VerifiedPresentation } from './context.ts';
 import { parsePresentation } from './checks/parse-presentation.ts';
 import { checkCredentialType } from './checks/check-credential-type.ts';
@@ -37,8 +38,9 @@ export async function verifyPresentation(
 ): Promise<VerifiedPresentation> {
   const ctx: PresentationContext = { input, deps, state: {} };
   await runSteps(options.steps ?? PRESENTATION_CHECKS, ctx, options.onFailure);
-  const { credential, vc, holderDid } = ctx.state;
-  return { credential: credential!, holderDid, vcPayload: vc!.payload };
+  const { credential, vc, holderDid, vcCache } = ctx.state;
+  const tokenVc = vcCache ? (vcCache.tokenVc ??= sortedCopy(credential!.vc) as Record<string, unknown>) : (sortedCopy(credential!.vc) as Record<string, unknown>);
+  return { credential: credential!, tokenVc, holderDid, vcPayload: vc!.payload };
 }
 
 /** Runs every check and lists every failure (for `inspect`). */

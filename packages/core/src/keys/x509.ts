@@ -15,6 +15,8 @@ export interface VerifiedChain {
   readonly leafKey: KeyObject;
   /** Leaf subject attribute 2.5.4.97 (organizationIdentifier), e.g. "VATES-B60645900". */
   readonly organizationIdentifier: string | undefined;
+  /** ms epoch: latest notBefore over the chain including the anchor used. */
+  readonly notBefore: number;
   /** ms epoch: earliest notAfter over the chain including the anchor used. */
   readonly notAfter: number;
   /** Leaf subject as printed by OpenSSL (newline-separated key=value). */
@@ -148,6 +150,7 @@ function verify(x5c: unknown, anchors: TrustAnchors, nowMs: number): Verdict {
   const chain = Object.freeze({
     leafKey: leaf.publicKey,
     organizationIdentifier: organizationIdentifierOf(leaf.raw),
+    notBefore,
     notAfter,
     subject: leaf.subject,
   });

@@ -1,7 +1,6 @@
 /** Base64 helpers that are strict about alphabet but liberal about the two DOME encodings. */
 
 const B64URL_RE = /^[A-Za-z0-9_-]*$/;
-const B64_ANY_RE = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 /** True when `s` uses only the base64url alphabet without padding (a JWS segment). */
 export function isBase64UrlSegment(s: string): boolean {
@@ -14,9 +13,13 @@ export function isBase64UrlSegment(s: string): boolean {
  * undefined when the text is not base64 in either alphabet.
  */
 export function decodeBase64Liberal(s: string): Buffer | undefined {
-  if (s.length === 0 || !B64_ANY_RE.test(s)) return undefined;
-  const body = s.replace(/=+$/, '');
-  if (body.length % 4 === 1) return undefined;
-  if (/[+/]/.test(body) && /[-_]/.test(body)) return undefined; // mixed alphabets
-  return Buffer.from(body.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
+  if (s.length === 0) return undefined;
+  // Node's base64 decoder takes both alphabets and skips junk; accept only when re-encoding in
+  // one of the four canonical forms gives the input back (no stray characters, no mixing).
+  const buf = Buffer.from(s, 'base64');
+  const std = buf.toString('base64');
+  const url = buf.toString('base64url');
+  const pad = std.endsWith('==') ? 2 : std.endsWith('=') ? 1 : 0;
+  if (s === std || s === url || s === std.slice(0, std.length - pad) || s === url + '='.repeat(pad)) return buf;
+  return undefined;
 }

@@ -57,15 +57,15 @@ export function hasDuplicateKeys(text: string): boolean {
       expectKey = stack[stack.length - 1] instanceof Set;
       i++;
     } else if (c === 0x22 /* " */) {
-      let j = i + 1;
-      let escaped = false;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (escaped) escaped = false;
-        else if (d === 0x5c) escaped = true;
-        else if (d === 0x22) break;
-        j++;
+      // Jump to the closing quote: a quote preceded by an odd number of backslashes is escaped.
+      let j = text.indexOf('"', i + 1);
+      while (j !== -1) {
+        let k = j - 1;
+        while (text.charCodeAt(k) === 0x5c) k--;
+        if ((j - 1 - k) % 2 === 0) break;
+        j = text.indexOf('"', j + 1);
       }
+      if (j === -1) j = n;
       if (expectKey) {
         const top = stack[stack.length - 1];
         const raw = text.slice(i + 1, j);

@@ -42,3 +42,15 @@ test('a full store refuses new entries instead of evicting live ones', async () 
   assert.equal(await store.setIfAbsent('c', '1', 1000), true, 'expired entries make room');
   await store.close();
 });
+
+test('the periodic sweep removes expired entries without a read', async () => {
+  const clock = fixedClock(10_000);
+  const store = createMemoryStore({ clock, sweepIntervalMs: 5 });
+  await store.set('a', '1', 1000);
+  await store.set('b', '1', 5000);
+  clock.advance(2000);
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(store.size, 1, 'a was swept, b is still live');
+  assert.equal(await store.get('b'), '1');
+  await store.close();
+});

@@ -21,6 +21,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & { r
   const clock = options.clock ?? systemClock;
   const max = options.maxEntries ?? 2_000_000;
   const map = new Map<string, { value: string; expiresAt: number }>();
+  // Keys by expiry second, so that a sweep touches only what has expired (a full scan of a
+  // busy replay store would block the event loop for tens of milliseconds).
+  const buckets = new Map<number, string[]>();
+  const track = (key: string, expiresAt: number) => {
+    const second = Math.ceil(expiresAt / 1000);
+    const bucket = buckets.get(second);
+    if (bucket) bucket.push(key);
+    else buckets.set(second, [key]);
+  };
 
   const live = (key: string) => {
     const e = map.get(key);
@@ -33,14 +42,26 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & { r
   };
   const sweep = () => {
     const now = clock.now();
-    for (const [k, e] of map) if (e.expiresAt <= now) map.delete(k);
+    for (const [second, keys] of buckets) {
+      if (second * 1000 > now) continue;
+      for (const k of keys) {
+        const e = map.get(k);
+        if (e && e.expiresAt <= now) map.delete(k);
+      }
+      buckets.delete(second);
+    }
   };
-  const timer = setInterval(sweep, options.sweepIntervalMs ?? 30_000);
+  const timer = setInterval(sweep, options.sweepIntervalMs ?? 1_000);
   timer.unref();
   const ensureRoom = () => {
     if (map.size < max) return true;
     sweep();
     return map.size < max;
+  };
+  const put = (key: string, value: string, ttlMs: number) => {
+    const expiresAt = clock.now() + ttlMs;
+    map.set(key, { value, expiresAt });
+    track(key, expiresAt);
   };
 
   return {
@@ -50,12 +71,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & { r
     async setIfAbsent(key, value, ttlMs) {
       if (live(key)) return false;
       if (!ensureRoom()) throw new StoreFullError('memory store is full');
-      map.set(key, { value, expiresAt: clock.now() + ttlMs });
+      put(key, value, ttlMs);
       return true;
     },
     async set(key, value, ttlMs) {
       if (!map.has(key) && !ensureRoom()) throw new StoreFullError('memory store is full');
-      map.set(key, { value, expiresAt: clock.now() + ttlMs });
+      put(key, value, ttlMs);
     },
     async get(key) {
       return live(key)?.value;
@@ -72,6 +93,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & { r
     async close() {
       clearInterval(timer);
       map.clear();
+      buckets.clear();
     },
   };
 }

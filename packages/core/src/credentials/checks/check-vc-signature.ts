@@ -19,10 +19,13 @@ export const checkVcSignature: Step<PresentationContext> = {
     if (!vc || !credential) return;
     const issuer = credential.issuerDid ?? String(vc.payload.iss ?? '');
     if (!issuer.startsWith('did:elsi:')) throw new VerifierError('ERR_VC_SIGNATURE', 'only did:elsi issuers with x5c signatures are supported');
+    const now = deps.clock.now();
+    const verdict = state.vcCache?.signature;
+    if (verdict && now >= verdict.notBefore && now <= verdict.notAfter) return;
     if (vc.header.x5c === undefined) throw new VerifierError('ERR_VC_CERTIFICATE', 'the credential header has no x5c certificate chain');
     let chain;
     try {
-      chain = deps.x5c(vc.header.x5c, deps.clock.now());
+      chain = deps.x5c(vc.header.x5c, now);
     } catch (e) {
       if (e instanceof X509ChainError) throw new VerifierError('ERR_VC_CERTIFICATE', `the credential certificate chain is ${e.reason.replace(/_/g, ' ')}`, { cause: e });
       throw e;
@@ -35,5 +38,6 @@ export const checkVcSignature: Step<PresentationContext> = {
     if (chain.organizationIdentifier !== issuer.slice('did:elsi:'.length)) {
       throw new VerifierError('ERR_VC_ORGANIZATION_MISMATCH', 'the certificate organizationIdentifier does not match the issuer did:elsi');
     }
+    if (state.vcCache) state.vcCache.signature = { notBefore: chain.notBefore, notAfter: chain.notAfter };
   },
 };

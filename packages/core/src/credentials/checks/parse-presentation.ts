@@ -19,7 +19,7 @@ const malformed = (code: 'ERR_VP_MALFORMED' | 'ERR_VC_MALFORMED', what: string, 
 
 export const parsePresentation: Step<PresentationContext> = {
   name: 'parse-presentation',
-  run({ input, state }) {
+  run({ input, deps, state }) {
     try {
       state.vp = decodeJws(input.vpJwt, { maxLength: MAX_VP_LENGTH });
     } catch (e) {
@@ -30,10 +30,20 @@ export const parsePresentation: Step<PresentationContext> = {
     const creds = vp.verifiableCredential;
     if (!Array.isArray(creds) || creds.length === 0) throw malformed('ERR_VP_MALFORMED', 'vp.verifiableCredential must be a non-empty array');
     if (typeof creds[0] !== 'string') throw malformed('ERR_VP_MALFORMED', 'the first credential of the presentation must be a compact JWT');
+    const cached = deps.credentials?.get(creds[0]);
+    if (cached) {
+      state.vc = cached.jws;
+      state.vcCache = cached;
+      return;
+    }
     try {
       state.vc = decodeJws(creds[0], { maxLength: MAX_VC_LENGTH, maxHeaderLength: 24 * 1024 });
     } catch (e) {
       throw malformed('ERR_VC_MALFORMED', 'the credential is not a valid JWT', e);
+    }
+    if (deps.credentials) {
+      state.vcCache = { jws: state.vc };
+      deps.credentials.set(creds[0], state.vcCache);
     }
   },
 };

@@ -2,11 +2,11 @@
  * Access tokens as DOME issues them (dome-verifier-wire.md §5.1): ES256, header `kid` = the
  * verifier did:key, `typ` `JWT` by default (DOME resource servers reject `at+jwt`) or `at+jwt`;
  * claims `iss`, `aud`, `sub`, `jti`, `iat`, `exp`, `scope`, `client_id` (= verifier URL) and
- * `vc` (the credential, keys sorted alphabetically as Jackson wrote them).
+ * `vc` (the credential, keys sorted alphabetically as Jackson wrote them — the caller passes
+ * `VerifiedPresentation.tokenVc`).
  */
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { signJws } from '../../jose/jws.ts';
-import { sortedCopy } from '../../shared/json.ts';
 
 export interface Signer {
   /** P-256 private key of the verifier identity. */
@@ -22,6 +22,7 @@ export interface AccessTokenInput {
   audience: string;
   subject: string;
   scope: string;
+  /** The credential, already in token form (see VerifiedPresentation.tokenVc). */
   vc: Record<string, unknown>;
   nowSeconds: number;
   expiresInSeconds: number;
@@ -47,7 +48,7 @@ export function createAccessToken(signer: Signer, input: AccessTokenInput): Issu
     jti,
     scope: input.scope,
     sub: input.subject,
-    vc: sortedCopy(input.vc) as Record<string, unknown>,
+    vc: input.vc,
     ...input.extra,
   };
   const token = signJws({ alg: 'ES256', kid: signer.kid, typ: input.typ }, payload, signer.key);

@@ -1,0 +1,128 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createIntermediateCa, createRootCa, createSealCertificate, generateP256, issueLearCredential,
+  type DevCertificate, type IssueOptions,
+} from '@dome-verifier/dev-issuer';
+import { decodeJws, type DecodedJws } from '../../jose/jws.ts';
+import { fixedClock } from '../../ports/clock.ts';
+import { VerifierError } from '../../errors/verifier-error.ts';
+import type { ErrorCode } from '../../errors/codes.ts';
+import type { CredentialKind } from '../lear-credential.ts';
+import type { PresentationContext, PresentationDeps, PresentationState } from '../context.ts';
+import { checkCredentialType } from './check-credential-type.ts';
+
+const ORG = 'VATES-T0000001';
+const NOW = Date.parse('2025-06-01T12:00:00Z');
+const HOLDER = generateP256().did;
+
+let intermediate: DevCertificate;
+let seal: DevCertificate;
+
+before(async () => {
+  const root = await createRootCa({ keyAlg: 'ES256' });
+  intermediate = await createIntermediateCa(root, { keyAlg: 'ES256' });
+  seal = await createSealCertificate(intermediate, { organizationIdentifier: ORG, organization: 'Test S.L.', country: 'ES', keyAlg: 'ES256' });
+});
+
+const DEPS: PresentationDeps = {
+  clock: fixedClock(NOW),
+  policy: { clockSkewSeconds: 60, acceptMillisecondTimestamps: true },
+  issuers: { lookup: () => Promise.reject(new Error('unexpected TIL lookup')) },
+  revocation: undefined,
+  statusLists: { check: () => Promise.reject(new Error('unexpected status list check')) },
+  x5c: () => {
+    throw new Error('unexpected x5c verification');
+  },
+};
+
+function vcOf(o: Partial<IssueOptions> & Pick<IssueOptions, 'kind'>): DecodedJws {
+  const { jwt } = issueLearCredential({
+    seal, chain: [intermediate], organizationIdentifier: ORG, mandatee: { id: HOLDER },
+    validFrom: new Date(NOW - 86_400_000), validUntil: new Date(NOW + 86_400_000), ...o,
+  });
+  return decodeJws(jwt, { maxLength: 64 * 1024, maxHeaderLength: 24 * 1024 });
+}
+
+const ctxFor = (state: PresentationState, expectedKind: CredentialKind = 'machine'): PresentationContext => ({ input: { vpJwt: 'unused', expectedKind }, deps: DEPS, state });
+
+function rejects(state: PresentationState, code: ErrorCode, message: string, expectedKind: CredentialKind = 'machine'): void {
+  const ctx = ctxFor(state, expectedKind);
+  assert.throws(() => checkCredentialType.run(ctx), (e: unknown) => {
+    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    assert.equal(e.message, message);
+    return true;
+  });
+  assert.equal(ctx.state.credential, undefined);
+}
+
+/** A copy of a decoded VC with its payload replaced. */
+const withPayload = (vc: DecodedJws, payload: Record<string, unknown>): DecodedJws => ({ ...vc, payload });
+
+describe('checkCredentialType', () => {
+  test('is named credential-type', () => {
+    assert.equal(checkCredentialType.name, 'credential-type');
+  });
+
+  test('accepts a LEARCredentialMachine (v1 and v2) when the flow expects a machine and records the mapped credential', () => {
+    for (const [shape, expected] of [['v1', 'machine-v1'], ['v2', 'machine-v2']] as const) {
+      const ctx = ctxFor({ vc: vcOf({ kind: 'machine', shape }) });
+      checkCredentialType.run(ctx);
+      assert.equal(ctx.state.credential?.kind, 'machine');
+      assert.equal(ctx.state.credential?.shape, expected);
+      assert.equal(ctx.state.credential?.mandatee.id, HOLDER);
+    }
+  });
+
+  test('accepts a LEARCredentialEmployee (v1, v2, v3) when the flow expects an employee', () => {
+    for (const shape of ['v1', 'v2', 'v3'] as const) {
+      const ctx = ctxFor({ vc: vcOf({ kind: 'employee', shape }) }, 'employee');
+      checkCredentialType.run(ctx);
+      assert.equal(ctx.state.credential?.shape, `employee-${shape}`);
+    }
+  });
+
+  test('refuses an employee credential presented where a machine credential is required', () => {
+    rejects({ vc: vcOf({ kind: 'employee' }) }, 'ERR_VC_TYPE', 'invalid credential type: expected LEARCredentialMachine');
+  });
+
+  test('refuses a machine credential presented where an employee credential is required', () => {
+    rejects({ vc: vcOf({ kind: 'machine' }) }, 'ERR_VC_TYPE', 'invalid credential type: expected LEARCredentialEmployee', 'employee');
+  });
+
+  test('refuses a credential that is not a LEAR credential', () => {
+    const vc = vcOf({ kind: 'machine', transform: ({ payload }) => void ((payload.vc as Record<string, unknown>).type = ['VerifiableCredential', 'VerifiableAttestation']) });
+    rejects({ vc }, 'ERR_VC_TYPE', 'invalid credential type: expected LEARCredentialMachine');
+  });
+
+  test('accepts a VCDM 2.0 credential carried at the root of the JWT payload', () => {
+    const vc = vcOf({ kind: 'machine', shape: 'v2' });
+    const { vc: inner, ...envelope } = vc.payload;
+    const ctx = ctxFor({ vc: withPayload(vc, { ...envelope, ...(inner as Record<string, unknown>) }) });
+    checkCredentialType.run(ctx);
+    assert.equal(ctx.state.credential?.shape, 'machine-v2');
+  });
+
+  test('refuses a credential JWT without a vc claim', () => {
+    const vc = vcOf({ kind: 'machine' });
+    rejects({ vc: withPayload(vc, { iss: vc.payload.iss, sub: HOLDER }) }, 'ERR_VC_MALFORMED', 'the credential JWT has no vc claim');
+    rejects({ vc: withPayload(vc, { ...vc.payload, vc: 'eyJ...' }) }, 'ERR_VC_MALFORMED', 'the credential JWT has no vc claim');
+  });
+
+  test('refuses when no credential was parsed (earlier failure under inspect)', () => {
+    rejects({}, 'ERR_VC_MALFORMED', 'the credential JWT has no vc claim');
+  });
+
+  test('refuses a LEAR credential without its mandate structure as malformed, naming what is missing', () => {
+    const noMandate = vcOf({ kind: 'machine', transform: ({ payload }) => void ((payload.vc as Record<string, unknown>).credentialSubject = { id: HOLDER }) });
+    rejects({ vc: noMandate }, 'ERR_VC_MALFORMED', 'the credential has no credentialSubject.mandate object');
+    const noSubject = vcOf({ kind: 'machine', transform: ({ payload }) => void delete (payload.vc as Record<string, unknown>).credentialSubject });
+    rejects({ vc: noSubject }, 'ERR_VC_MALFORMED', 'the credential has no credentialSubject object');
+    const noMandator = vcOf({
+      kind: 'machine',
+      transform: ({ payload }) => void delete ((payload.vc as { credentialSubject: { mandate: Record<string, unknown> } }).credentialSubject.mandate.mandator),
+    });
+    rejects({ vc: noMandator }, 'ERR_VC_MALFORMED', 'the credential has no mandate.mandator object');
+  });
+});

@@ -1,0 +1,196 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createIntermediateCa, createRootCa, createSealCertificate, generateP256, issueLearCredential,
+  type DevCertificate, type IssueOptions,
+} from '@dome-verifier/dev-issuer';
+import { decodeJws } from '../../jose/jws.ts';
+import { fixedClock } from '../../ports/clock.ts';
+import { VerifierError } from '../../errors/verifier-error.ts';
+import type { ErrorCode } from '../../errors/codes.ts';
+import type { RevocationList } from '../../trust/revocation-list.ts';
+import type { StatusListChecker, StatusOutcome } from '../../trust/status-list.ts';
+import { mapLearCredential } from '../lear-credential.ts';
+import type { PresentationContext, PresentationDeps, PresentationState } from '../context.ts';
+import { credentialObject } from './parse-presentation.ts';
+import { checkRevocation } from './check-revocation.ts';
+
+const ORG = 'VATES-T0000001';
+const ISSUER = `did:elsi:${ORG}`;
+const NOW = Date.parse('2025-06-01T12:00:00Z');
+const HOLDER = generateP256().did;
+const UUID = '2f6c5a6b-1c1d-4d7e-9b7a-0e0c2b9c0d11';
+const STATUS = {
+  id: 'https://issuer.example/status/1#42',
+  type: 'BitstringStatusListEntry',
+  statusPurpose: 'revocation',
+  statusListIndex: '42',
+  statusListCredential: 'https://issuer.example/status/1',
+};
+
+let intermediate: DevCertificate;
+let seal: DevCertificate;
+
+before(async () => {
+  const root = await createRootCa({ keyAlg: 'ES256' });
+  intermediate = await createIntermediateCa(root, { keyAlg: 'ES256' });
+  seal = await createSealCertificate(intermediate, { organizationIdentifier: ORG, organization: 'Test S.L.', country: 'ES', keyAlg: 'ES256' });
+});
+
+function stateOf(o: Partial<IssueOptions> = {}): PresentationState {
+  const { jwt } = issueLearCredential({
+    kind: 'machine', seal, chain: [intermediate], organizationIdentifier: ORG, mandatee: { id: HOLDER },
+    validFrom: new Date(NOW - 86_400_000), validUntil: new Date(NOW + 86_400_000), ...o,
+  });
+  const vc = decodeJws(jwt, { maxLength: 64 * 1024, maxHeaderLength: 24 * 1024 });
+  const mapped = mapLearCredential(credentialObject(vc.payload)!);
+  assert.ok(mapped.ok);
+  return { vc, credential: mapped.credential };
+}
+
+/** A legacy revoked_credentials list holding `ids`; records every query. */
+function revoked(ids: string[], failure?: Error): RevocationList & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    async isRevoked(id) {
+      calls.push(id);
+      if (failure) throw failure;
+      return ids.includes(id);
+    },
+  };
+}
+
+function statusLists(outcome: StatusOutcome | Error): StatusListChecker & { calls: Array<[Record<string, unknown>, string]> } {
+  const calls: Array<[Record<string, unknown>, string]> = [];
+  return {
+    calls,
+    async check(entry, issuer) {
+      calls.push([entry, issuer]);
+      if (outcome instanceof Error) throw outcome;
+      return outcome;
+    },
+  };
+}
+
+function ctx(state: PresentationState, revocation: RevocationList | undefined, checker: StatusListChecker = statusLists(new Error('unexpected status list check'))): PresentationContext {
+  const deps: PresentationDeps = {
+    clock: fixedClock(NOW),
+    policy: { clockSkewSeconds: 60, acceptMillisecondTimestamps: true },
+    issuers: { lookup: () => Promise.reject(new Error('unexpected TIL lookup')) },
+    revocation,
+    statusLists: checker,
+    x5c: () => {
+      throw new Error('unexpected x5c verification');
+    },
+  };
+  return { input: { vpJwt: 'unused', expectedKind: 'machine' }, deps, state };
+}
+
+async function rejects(c: PresentationContext, code: ErrorCode, message: string): Promise<void> {
+  await assert.rejects(async () => checkRevocation.run(c), (e: unknown) => {
+    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    assert.equal(e.message, message);
+    return true;
+  });
+}
+
+const REVOKED = ['ERR_VC_REVOKED', 'the credential has been revoked'] as const;
+
+describe('checkRevocation: legacy revoked_credentials list', () => {
+  test('is named revocation', () => {
+    assert.equal(checkRevocation.name, 'revocation');
+  });
+
+  test('accepts a credential whose id is not in the list', async () => {
+    const list = revoked(['a923523e-2130-4924-9e8f-4cc99fd2b3e8']);
+    await checkRevocation.run(ctx(stateOf({ id: UUID, kind: 'employee' }), list));
+    assert.deepEqual(list.calls, [UUID]);
+  });
+
+  test('refuses a credential whose id is in the list', async () => {
+    await rejects(ctx(stateOf({ id: UUID, kind: 'employee' }), revoked([UUID])), ...REVOKED);
+  });
+
+  test('refuses a urn:uuid: credential id listed in either form (with or without the prefix)', async () => {
+    await rejects(ctx(stateOf({ id: `urn:uuid:${UUID}` }), revoked([`urn:uuid:${UUID}`])), ...REVOKED);
+    const bare = revoked([UUID]);
+    await rejects(ctx(stateOf({ id: `urn:uuid:${UUID}` }), bare), ...REVOKED);
+    assert.deepEqual(bare.calls, [`urn:uuid:${UUID}`, UUID]);
+  });
+
+  test('does not add a urn:uuid: prefix to a bare id (an entry "urn:uuid:X" does not revoke id "X")', async () => {
+    const list = revoked([`urn:uuid:${UUID}`]);
+    await checkRevocation.run(ctx(stateOf({ id: UUID, kind: 'employee' }), list));
+    assert.deepEqual(list.calls, [UUID]);
+  });
+
+  test('uses the VC JWT jti when the credential has no id', async () => {
+    const s = stateOf({ id: UUID, kind: 'employee', transform: ({ payload }) => void delete (payload.vc as Record<string, unknown>).id });
+    assert.equal(s.credential?.id, undefined);
+    await rejects(ctx(s, revoked([UUID])), ...REVOKED);
+  });
+
+  test('skips the legacy list when the credential has neither id nor jti', async () => {
+    const list = revoked([UUID]);
+    const s = stateOf({
+      transform: ({ payload }) => {
+        delete (payload.vc as Record<string, unknown>).id;
+        delete payload.jti;
+      },
+    });
+    await checkRevocation.run(ctx(s, list));
+    assert.deepEqual(list.calls, []);
+  });
+
+  test('skips the legacy list when the trust framework names none', async () => {
+    await checkRevocation.run(ctx(stateOf({ id: UUID }), undefined));
+  });
+
+  test('propagates an unavailable list (fails closed)', async () => {
+    const down = new VerifierError('ERR_TRUST_SERVICE_UNAVAILABLE', 'the revoked credential list is unavailable; try again later');
+    await rejects(ctx(stateOf(), revoked([], down)), 'ERR_TRUST_SERVICE_UNAVAILABLE', 'the revoked credential list is unavailable; try again later');
+  });
+});
+
+describe('checkRevocation: credentialStatus', () => {
+  test('asks the status list checker with the entry and the credential issuer, and accepts a valid status', async () => {
+    const checker = statusLists('valid');
+    await checkRevocation.run(ctx(stateOf({ credentialStatus: STATUS }), undefined, checker));
+    assert.deepEqual(checker.calls, [[STATUS, ISSUER]]);
+  });
+
+  test('refuses a credential the status list marks revoked', async () => {
+    await rejects(ctx(stateOf({ credentialStatus: STATUS }), undefined, statusLists('revoked')), 'ERR_VC_REVOKED', 'the credential is revoked');
+  });
+
+  test('refuses a credential the status list marks suspended', async () => {
+    await rejects(ctx(stateOf({ credentialStatus: { ...STATUS, statusPurpose: 'suspension' } }), undefined, statusLists('suspended')), 'ERR_VC_REVOKED', 'the credential is suspended');
+  });
+
+  test('propagates status list failures (invalid list, unreachable list)', async () => {
+    const invalid = new VerifierError('ERR_STATUS_LIST_INVALID', 'status list answered HTTP 404');
+    await rejects(ctx(stateOf({ credentialStatus: STATUS }), undefined, statusLists(invalid)), 'ERR_STATUS_LIST_INVALID', 'status list answered HTTP 404');
+    const down = new VerifierError('ERR_TRUST_SERVICE_UNAVAILABLE', 'the status list is unreachable; try again later');
+    await rejects(ctx(stateOf({ credentialStatus: STATUS }), undefined, statusLists(down)), 'ERR_TRUST_SERVICE_UNAVAILABLE', 'the status list is unreachable; try again later');
+  });
+
+  test('checks the legacy list first and the status list only when the legacy list does not revoke', async () => {
+    const checker = statusLists('revoked');
+    await rejects(ctx(stateOf({ id: UUID, kind: 'employee', credentialStatus: STATUS }), revoked([UUID]), checker), ...REVOKED);
+    assert.deepEqual(checker.calls, []);
+    await rejects(ctx(stateOf({ id: UUID, kind: 'employee', credentialStatus: STATUS }), revoked([]), checker), 'ERR_VC_REVOKED', 'the credential is revoked');
+    assert.equal(checker.calls.length, 1);
+  });
+
+  test('skips a credentialStatus that is not an object', async () => {
+    await checkRevocation.run(ctx(stateOf({ credentialStatus: 'https://issuer.example/status/1' as unknown as object }), undefined));
+  });
+
+  test('does nothing without a mapped credential', async () => {
+    const list = revoked([UUID]);
+    await checkRevocation.run(ctx({}, list, statusLists('revoked')));
+    assert.deepEqual(list.calls, []);
+  });
+});

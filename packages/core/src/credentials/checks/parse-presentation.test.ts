@@ -1,0 +1,177 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createIntermediateCa, createRootCa, createSealCertificate, generateP256, issueLearCredential,
+  type DevCertificate, type P256KeyPair,
+} from '@dome-verifier/dev-issuer';
+import { signJws } from '../../jose/jws.ts';
+import { fixedClock } from '../../ports/clock.ts';
+import { VerifierError } from '../../errors/verifier-error.ts';
+import type { ErrorCode } from '../../errors/codes.ts';
+import type { PresentationContext, PresentationDeps } from '../context.ts';
+import { credentialObject, MAX_VC_LENGTH, MAX_VP_LENGTH, parsePresentation } from './parse-presentation.ts';
+
+const ORG = 'VATES-T0000001';
+const NOW = Date.parse('2025-06-01T12:00:00Z');
+
+let root: DevCertificate;
+let intermediate: DevCertificate;
+let seal: DevCertificate;
+let holder: P256KeyPair;
+let vcJwt: string;
+
+before(async () => {
+  root = await createRootCa({ keyAlg: 'ES256', notBefore: new Date('2025-01-01T00:00:00Z') });
+  intermediate = await createIntermediateCa(root, { keyAlg: 'ES256', notBefore: new Date('2025-01-01T00:00:00Z') });
+  seal = await createSealCertificate(intermediate, { organizationIdentifier: ORG, organization: 'Test S.L.', country: 'ES', keyAlg: 'ES256' });
+  holder = generateP256();
+  vcJwt = issueLearCredential({
+    kind: 'machine', seal, chain: [intermediate], organizationIdentifier: ORG, mandatee: { id: holder.did },
+    validFrom: new Date(NOW - 86_400_000), validUntil: new Date(NOW + 86_400_000),
+  }).jwt;
+});
+
+/** No parse step may touch a dependency: every one throws. */
+const DEPS: PresentationDeps = {
+  clock: fixedClock(NOW),
+  policy: { clockSkewSeconds: 60, acceptMillisecondTimestamps: true },
+  issuers: { lookup: () => Promise.reject(new Error('unexpected TIL lookup')) },
+  revocation: { isRevoked: () => Promise.reject(new Error('unexpected revocation lookup')) },
+  statusLists: { check: () => Promise.reject(new Error('unexpected status list check')) },
+  x5c: () => {
+    throw new Error('unexpected x5c verification');
+  },
+};
+
+const b64u = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+const ctxFor = (vpJwt: string): PresentationContext => ({ input: { vpJwt, expectedKind: 'machine' }, deps: DEPS, state: {} });
+
+function vp(vpClaim: unknown, extra: Record<string, unknown> = {}): string {
+  return signJws({ alg: 'ES256', typ: 'JWT', kid: holder.did }, { iss: holder.did, sub: holder.did, vp: vpClaim, ...extra }, holder.privateKey);
+}
+const vpWith = (...credentials: unknown[]) => vp({ '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], holder: holder.did, verifiableCredential: credentials });
+
+function rejects(vpJwt: string, code: ErrorCode, message: string | RegExp): void {
+  assert.throws(() => parsePresentation.run(ctxFor(vpJwt)), (e: unknown) => {
+    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    if (typeof message === 'string') assert.equal(e.message, message);
+    else assert.match(e.message, message);
+    return true;
+  });
+}
+
+describe('parsePresentation', () => {
+  test('is named parse-presentation', () => {
+    assert.equal(parsePresentation.name, 'parse-presentation');
+  });
+
+  test('decodes the VP JWT and its first credential into state, without verifying anything', () => {
+    const token = vpWith(vcJwt);
+    const ctx = ctxFor(token);
+    parsePresentation.run(ctx);
+    assert.equal(ctx.state.vp?.header.kid, holder.did);
+    assert.equal(ctx.state.vp?.payload.iss, holder.did);
+    assert.equal(ctx.state.vc?.header.alg, 'ES256');
+    assert.deepEqual(ctx.state.vc?.header.crit, ['sigT']);
+    assert.equal(ctx.state.vc?.payload.iss, `did:elsi:${ORG}`);
+    assert.equal(ctx.state.credential, undefined);
+  });
+
+  test('reads only the first credential; later entries are ignored even when malformed', () => {
+    const ctx = ctxFor(vpWith(vcJwt, 'garbage', { not: 'a jwt' }));
+    parsePresentation.run(ctx);
+    assert.equal(ctx.state.vc?.signingInput, vcJwt.slice(0, vcJwt.lastIndexOf('.')));
+  });
+
+  test('does not check signatures: a VP with a garbage signature still parses', () => {
+    const [h, p] = vpWith(vcJwt).split('.');
+    parsePresentation.run(ctxFor(`${h}.${p}.AAAA`));
+  });
+
+  test('accepts a credential whose x5c header is longer than the 2 KiB JWS default', () => {
+    const big = issueLearCredential({
+      kind: 'machine', seal, chain: [intermediate, root], organizationIdentifier: ORG, mandatee: { id: holder.did },
+      validFrom: new Date(NOW - 1000), validUntil: new Date(NOW + 1000),
+    }).jwt;
+    assert.ok(big.indexOf('.') > 2048, 'fixture header must exceed 2048 characters');
+    const ctx = ctxFor(vpWith(big));
+    parsePresentation.run(ctx);
+    assert.equal(ctx.state.vc?.header.x5c?.length, 3);
+  });
+
+  test('refuses a VP that is not a compact JWS, with the JWS reason in the message', () => {
+    rejects('not-a-jwt', 'ERR_VP_MALFORMED', 'the presentation is not a valid JWT: JWS must have three segments');
+    rejects('', 'ERR_VP_MALFORMED', 'the presentation is not a valid JWT: JWS must be a non-empty string');
+    rejects(`${b64u({ alg: 'none' })}.${b64u({ vp: {} })}.`, 'ERR_VP_MALFORMED', /^the presentation is not a valid JWT: JWS segments must not be empty$/);
+    rejects(`${b64u({ alg: 'HS256' })}.${b64u({ vp: {} })}.c2ln`, 'ERR_VP_MALFORMED', 'the presentation is not a valid JWT: JWS alg "HS256" is not accepted');
+  });
+
+  test('refuses a VP JWT longer than 48 KiB', () => {
+    assert.equal(MAX_VP_LENGTH, 48 * 1024);
+    const huge = vp({ verifiableCredential: [vcJwt] }, { pad: 'x'.repeat(MAX_VP_LENGTH) });
+    rejects(huge, 'ERR_VP_MALFORMED', `the presentation is not a valid JWT: JWS exceeds ${MAX_VP_LENGTH} characters`);
+  });
+
+  test('refuses a VP without a vp object', () => {
+    rejects(signJws({ alg: 'ES256' }, { iss: holder.did }, holder.privateKey), 'ERR_VP_MALFORMED', 'the presentation has no vp object');
+    rejects(vp('a string'), 'ERR_VP_MALFORMED', 'the presentation has no vp object');
+    rejects(vp([vcJwt]), 'ERR_VP_MALFORMED', 'the presentation has no vp object');
+  });
+
+  test('refuses a vp without a non-empty verifiableCredential array', () => {
+    for (const verifiableCredential of [undefined, [], vcJwt, { 0: vcJwt }]) {
+      rejects(vp({ verifiableCredential }), 'ERR_VP_MALFORMED', 'vp.verifiableCredential must be a non-empty array');
+    }
+  });
+
+  test('refuses a first credential that is not a string (e.g. an embedded JSON-LD credential)', () => {
+    for (const first of [{ type: ['LEARCredentialMachine'] }, null, 42, [vcJwt]]) {
+      rejects(vpWith(first, vcJwt), 'ERR_VP_MALFORMED', 'the first credential of the presentation must be a compact JWT');
+    }
+  });
+
+  test('refuses a first credential that is not a compact JWS, as a credential failure', () => {
+    rejects(vpWith('abc'), 'ERR_VC_MALFORMED', 'the credential is not a valid JWT: JWS must have three segments');
+    rejects(vpWith(`${vcJwt}.x.y`), 'ERR_VC_MALFORMED', 'the credential is not a valid JWT: encrypted JWTs (JWE) are not accepted here');
+    const [h, , s] = vcJwt.split('.');
+    rejects(vpWith(`${h}.${b64u('[1]')}.${s}`), 'ERR_VC_MALFORMED', 'the credential is not a valid JWT: JWS payload is not a JSON object');
+  });
+
+  test('refuses a credential JWT longer than 32 KiB', () => {
+    assert.equal(MAX_VC_LENGTH, 32 * 1024);
+    const [h, , s] = vcJwt.split('.');
+    const long = `${h}.${b64u({ vc: { pad: 'x'.repeat(Math.ceil((MAX_VC_LENGTH * 3) / 4)) } })}.${s}`;
+    assert.ok(long.length > MAX_VC_LENGTH && long.length < MAX_VC_LENGTH + 4096, 'the VP must stay under its own cap');
+    rejects(vpWith(long), 'ERR_VC_MALFORMED', `the credential is not a valid JWT: JWS exceeds ${MAX_VC_LENGTH} characters`);
+  });
+
+  test('keeps the JoseError as the cause', () => {
+    try {
+      parsePresentation.run(ctxFor('x'));
+      assert.fail('expected a failure');
+    } catch (e) {
+      assert.ok(e instanceof VerifierError);
+      assert.equal((e.cause as { code?: string }).code, 'ERR_JWS_MALFORMED');
+    }
+  });
+});
+
+describe('credentialObject', () => {
+  test('returns the vc claim (VCDM 1.1 JWT)', () => {
+    const vc = { type: ['LEARCredentialMachine'] };
+    assert.equal(credentialObject({ iss: 'x', vc }), vc);
+  });
+
+  test('returns the payload itself when it is a VCDM 2.0 credential (type and credentialSubject at the root)', () => {
+    const payload = { type: ['LEARCredentialMachine'], credentialSubject: {}, iss: 'x' };
+    assert.equal(credentialObject(payload), payload);
+  });
+
+  test('is undefined when there is neither a vc object nor a root credential', () => {
+    assert.equal(credentialObject({ vc: 'string' }), undefined);
+    assert.equal(credentialObject({ vc: [] }), undefined);
+    assert.equal(credentialObject({ type: ['X'] }), undefined);
+    assert.equal(credentialObject({ credentialSubject: {} }), undefined);
+  });
+});

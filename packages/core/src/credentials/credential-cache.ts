@@ -1,0 +1,52 @@
+/**
+ * Verified-credential cache. A machine presents the same long-lived LEARCredentialMachine JWT
+ * on every token request, so its decoding and the time-independent part of its verification
+ * (x5c chain to a trust anchor, issuer signature, organisation check) are done once and reused
+ * while every certificate of the chain is within validity. Presentations and client assertions
+ * are never cached: they are fresh per request. Time windows, revocation and trust-list
+ * lookups still run on every request (those have their own bounded TTLs).
+ */
+import type { DecodedJws } from '../jose/jws.ts';
+import { BoundedCache } from '../shared/bounded-cache.ts';
+
+export interface CredentialSignatureVerdict {
+  /** The chain's validity window (ms epoch); the verdict is reused only inside it. */
+  readonly notBefore: number;
+  readonly notAfter: number;
+}
+
+export interface CachedCredential {
+  /** Decoded VC JWT; shared between requests, so deep-frozen. */
+  readonly jws: DecodedJws;
+  signature?: CredentialSignatureVerdict;
+  /** The `vc` object as tokens carry it (keys sorted, nulls dropped), computed once. */
+  tokenVc?: Record<string, unknown>;
+}
+
+export interface CredentialCache {
+  get(vcJwt: string): CachedCredential | undefined;
+  set(vcJwt: string, entry: CachedCredential): void;
+}
+
+function deepFreeze<T>(value: T): T {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) continue;
+    Object.freeze(v);
+    for (const child of Object.values(v as Record<string, unknown>)) stack.push(child);
+  }
+  return value;
+}
+
+export function createCredentialCache(maxEntries = 1_000): CredentialCache {
+  const cache = new BoundedCache<string, CachedCredential>(maxEntries);
+  return {
+    get: (jwt) => cache.get(jwt),
+    set: (jwt, entry) => {
+      deepFreeze(entry.jws.header);
+      deepFreeze(entry.jws.payload);
+      cache.set(jwt, entry);
+    },
+  };
+}
