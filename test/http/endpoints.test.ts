@@ -11,14 +11,18 @@ describe('public endpoints', () => {
   after(() => w.close());
   const get = (url: string) => w.app.inject({ method: 'GET', url });
 
-  test('discovery states only what is implemented, with ES256 and private_key_jwt', async () => {
+  test('discovery states only what is implemented: ES256, private_key_jwt or none, code with PKCE S256', async () => {
     for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
       const doc = (await get(path)).json();
       assert.equal(doc.issuer, ISSUER);
       assert.equal(doc.token_endpoint, `${ISSUER}/oidc/token`);
       assert.equal(doc.jwks_uri, `${ISSUER}/oidc/jwks`);
-      assert.deepEqual(doc.grant_types_supported, ['client_credentials']);
-      assert.deepEqual(doc.token_endpoint_auth_methods_supported, ['private_key_jwt']);
+      assert.equal(doc.authorization_endpoint, `${ISSUER}/oidc/authorize`);
+      assert.deepEqual(doc.grant_types_supported, ['client_credentials', 'authorization_code', 'refresh_token']);
+      assert.deepEqual(doc.response_types_supported, ['code']);
+      assert.deepEqual(doc.code_challenge_methods_supported, ['S256']);
+      assert.equal(doc.authorization_response_iss_parameter_supported, true);
+      assert.deepEqual(doc.token_endpoint_auth_methods_supported, ['private_key_jwt', 'none']);
       assert.deepEqual(doc.id_token_signing_alg_values_supported, ['ES256']);
       for (const absent of ['device_authorization_endpoint', 'userinfo_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'tls_client_certificate_bound_access_tokens']) {
         assert.equal(doc[absent], undefined, absent);

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import { fixedClock, createMemoryStore } from '@dome-verifier/core';
 import { loadConfig } from '@dome-verifier/core/config';
-import { createDevChain, createSealCertificate, createRootCa, issueLearCredential, generateP256, tirIssuerDocument, type DevCertificate, type IssueOptions } from '@dome-verifier/dev-issuer';
+import { createDevChain, createSealCertificate, createRootCa, issueLearCredential, generateP256, tirIssuerDocument, trustedServiceEntry, type DevCertificate, type IssueOptions } from '@dome-verifier/dev-issuer';
 import { createMachineTokenRequest, type MachineDialect } from '@dome-verifier/client';
 import { buildApp, createMetrics, createRuntime, type Runtime } from '@dome-verifier/server';
 import type { FastifyInstance } from 'fastify';
@@ -61,6 +61,8 @@ export interface WorldOptions {
   revoked?: string[];
   /** Extra config env vars (VERIFIER_…). */
   env?: Record<string, string>;
+  /** Listen on 127.0.0.1 (random port) with the issuer URL set to it, for tests that need real HTTP. */
+  listen?: boolean;
   /** A pino logger for the runtime and the app (logging tests). */
   logger?: import('pino').Logger;
   /** TIL entries: DID → credential types (default: the issuer with both LEAR types). */
@@ -70,6 +72,8 @@ export interface WorldOptions {
 export type TilMode = 'ok' | 'error' | 'hang';
 
 export interface World {
+  /** The verifier URL (`https://verifier.test`, or `http://127.0.0.1:<port>` with `listen`). */
+  issuer: string;
   dir: string;
   pki: Pki;
   runtime: Runtime;
@@ -95,20 +99,17 @@ export function newMachine(): MachineClient {
 }
 
 export function machineClientEntry(did: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    clientId: did,
-    url: 'https://machine.example',
-    redirectUris: [],
-    scopes: [],
-    clientAuthenticationMethods: ['client_secret_jwt'],
-    authorizationGrantTypes: ['client_credentials'],
-    postLogoutRedirectUris: [],
-    requireAuthorizationConsent: false,
-    requireProofKey: false,
-    jwkSetUrl: `${ISSUER}/oidc/did/${did}`,
-    tokenEndpointAuthenticationSigningAlgorithm: 'ES256',
-    ...extra,
-  };
+  return { ...trustedServiceEntry({ clientId: did, url: 'https://machine.example', issuerUrl: ISSUER, grantTypes: ['client_credentials'] }), ...extra };
+}
+
+async function freePort(): Promise<number> {
+  const { createServer: createNetServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 const yamlList = (clients: Array<Record<string, unknown>>) => `clients:\n${clients.map((c) => `  - ${JSON.stringify(c)}`).join('\n')}\n`;
@@ -146,6 +147,8 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     tilBase = `http://127.0.0.1:${(tilServer.address() as AddressInfo).port}/v4/issuers/`;
   }
 
+  const port = options.listen ? await freePort() : 0;
+  const issuer = options.listen ? `http://127.0.0.1:${port}` : ISSUER;
   const machine = newMachine();
   writeFileSync(join(dir, 'tsl.yaml'), yamlList([machineClientEntry(machine.did), ...(options.clients ?? [])]));
   writeFileSync(join(dir, 'revoked.yaml'), `# revoked credential ids\nrevoked_credentials:\n${(options.revoked ?? ['00000000-0000-0000-0000-000000000000']).map((id) => `  - "${id}"`).join('\n')}\n`);
@@ -153,7 +156,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
 
   const config = loadConfig({
     env: {
-      VERIFIER_BACKEND_URL: ISSUER,
+      VERIFIER_BACKEND_URL: issuer,
       VERIFIER_BACKEND_IDENTITY_PRIVATEKEY: '0x73e509a7681d4a395b1ced75681c4dc4020dbab02da868512276dd766733d5b5',
       VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_NAME: 'DOME',
       VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_TRUSTEDISSUERSLISTURL: tilBase,
@@ -171,6 +174,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const store = createMemoryStore({ clock, sweepIntervalMs: 3_600_000 }); // no background sweep: store-size assertions stay exact
   const runtime = await createRuntime(config, { clock, store, metrics, logger: options.logger });
   const app = await buildApp(runtime, { metrics, logger: options.logger });
+  if (options.listen) await app.listen({ host: '127.0.0.1', port });
 
   const issue: World['issue'] = (o = {}) => {
     const holder = o.holder ?? machine;
@@ -187,6 +191,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   };
 
   return {
+    issuer,
     dir,
     pki: p,
     runtime,
@@ -197,7 +202,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     async tokenRequest(o = {}) {
       const holder = o.holder ?? machine;
       const req = await createMachineTokenRequest({
-        issuer: ISSUER,
+        issuer,
         key: holder.privateKey,
         credential: o.credential ?? issue({ holder }),
         dialect: o.dialect,

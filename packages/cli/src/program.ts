@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { keygenCommand } from './commands/keygen.ts';
 import { issueCommand } from './commands/issue.ts';
 import { tokenCommand } from './commands/token.ts';
+import { walletCommand } from './commands/wallet.ts';
 import { errorLine, processIO, type CliIO } from './io.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -10,11 +11,12 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 /** The `dome-verifier` program; every command writes through `io` and throws instead of exiting. */
 export function createProgram(io: CliIO = processIO): Command {
   const program = new Command('dome-verifier')
-    .description('DOME Verifier command line: keys, dev credentials, M2M tokens')
+    .description('DOME Verifier command line: keys, dev credentials, M2M tokens, test wallet')
     .version(version)
     .addCommand(keygenCommand(io))
     .addCommand(issueCommand(io))
-    .addCommand(tokenCommand(io));
+    .addCommand(tokenCommand(io))
+    .addCommand(walletCommand(io));
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   }

@@ -27,3 +27,26 @@ export {
   type MachineDialect,
 } from './machine-token-request.ts';
 export type { HeaderStyle } from './sign.ts';
+export {
+  answerAuthorizationRequest,
+  createWalletVpJwt,
+  fetchRequestObject,
+  verifyRequestObject,
+  parseOpenId4VpUrl,
+  presentationSubmission,
+  walletKid,
+  WalletError,
+  LEAR_EMPLOYEE_SCOPE,
+  REQUEST_OBJECT_TYP,
+  SELF_ISSUED_AUDIENCE,
+  WALLET_VP_LIFETIME_SECONDS,
+  type AuthorizationRequest,
+  type CreateWalletVpJwtOptions,
+  type FetchRequestObjectOptions,
+  type RequestObjectClaims,
+  type VerifiedRequestObject,
+  type WalletAnswer,
+  type WalletErrorCode,
+  type WalletOptions,
+  type WalletTamper,
+} from './wallet/index.ts';

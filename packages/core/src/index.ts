@@ -38,3 +38,12 @@ export { createAccessToken, type Signer, type AccessTokenTyp } from './oauth/tok
 export { createDiscoveryDocument } from './oauth/tokens/create-discovery-document.ts';
 
 export { runSteps, runAllSteps, type Step, type StepFailure } from './shared/pipeline.ts';
+
+export { createLoginSessions, loginCookieName, type LoginSessions, type LoginSession, type LoginView } from './oauth/login/login-sessions.ts';
+export { handleAuthorizeRequest, withQuery, AUTHORIZE_STEPS, type AuthorizeOutcome } from './oauth/authorize/authorize.ts';
+export type { AuthorizeDeps, AuthorizePolicy, AuthorizeResult } from './oauth/authorize/context.ts';
+export { requestObjectKey } from './oauth/authorize/create-login.ts';
+export { createRequestObject, openId4VpUrl, DOME_PRESENTATION_SCOPE, SELF_ISSUED_AUDIENCE } from './oauth/oid4vp/create-request-object.ts';
+export { handleAuthorizationResponse, type WalletResponseDeps } from './oauth/oid4vp/handle-authorization-response.ts';
+export { employeeTokenVc, employeeProfile, subjectOf } from './credentials/token-credential.ts';
+export { USER_SCOPE } from './oauth/token/issue-user-tokens.ts';

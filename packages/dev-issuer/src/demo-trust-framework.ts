@@ -90,36 +90,36 @@ export function tirIssuerDocument(did: string, credentialsTypes: string[], valid
   };
 }
 
+/** One Trusted Services List entry in the DOME shape, for a did:key client whose jwkSetUrl is the verifier's did resolver. */
+export function trustedServiceEntry(o: { clientId: string; url: string; issuerUrl: string; grantTypes: string[]; redirectUris?: string[]; scopes?: string[]; postLogoutRedirectUris?: string[] }): Record<string, unknown> {
+  return {
+    clientId: o.clientId,
+    url: o.url,
+    redirectUris: o.redirectUris ?? [],
+    scopes: o.scopes ?? [],
+    clientAuthenticationMethods: ['client_secret_jwt'],
+    authorizationGrantTypes: o.grantTypes,
+    postLogoutRedirectUris: o.postLogoutRedirectUris ?? [],
+    requireAuthorizationConsent: false,
+    requireProofKey: false,
+    jwkSetUrl: `${o.issuerUrl.replace(/\/+$/, '')}/oidc/did/${o.clientId}`,
+    tokenEndpointAuthenticationSigningAlgorithm: 'ES256',
+  };
+}
+
 function tslClients(issuerUrl: string, machineDid: string, rpDid: string): string {
-  const base = issuerUrl.replace(/\/+$/, '');
   const doc = {
     clients: [
-      {
-        clientId: machineDid,
-        url: DEMO_MACHINE_URL,
-        redirectUris: [],
-        scopes: [],
-        clientAuthenticationMethods: ['client_secret_jwt'],
-        authorizationGrantTypes: ['client_credentials'],
-        postLogoutRedirectUris: [],
-        requireAuthorizationConsent: false,
-        requireProofKey: false,
-        jwkSetUrl: `${base}/oidc/did/${machineDid}`,
-        tokenEndpointAuthenticationSigningAlgorithm: 'ES256',
-      },
-      {
+      trustedServiceEntry({ clientId: machineDid, url: DEMO_MACHINE_URL, issuerUrl, grantTypes: ['client_credentials'] }),
+      trustedServiceEntry({
         clientId: rpDid,
         url: DEMO_RP_URL,
+        issuerUrl,
+        grantTypes: ['authorization_code', 'refresh_token'],
         redirectUris: [`${DEMO_RP_URL}/callback`],
         scopes: ['openid_learcredential'],
-        clientAuthenticationMethods: ['client_secret_jwt'],
-        authorizationGrantTypes: ['authorization_code', 'refresh_token'],
         postLogoutRedirectUris: [`${DEMO_RP_URL}/`],
-        requireAuthorizationConsent: false,
-        requireProofKey: false,
-        jwkSetUrl: `${base}/oidc/did/${rpDid}`,
-        tokenEndpointAuthenticationSigningAlgorithm: 'ES256',
-      },
+      }),
     ],
   };
   return `# DOME Verifier demo trusted services list (generated; DOME TF trusted_services_list.yaml shape)\n# 1st client: demo machine (M2M, client_credentials); 2nd client: demo relying party (H2M)\n${stringify(doc)}`;

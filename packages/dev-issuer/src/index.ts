@@ -10,6 +10,7 @@ export {
 } from './issue-credential.ts';
 export {
   createDemoTrustFramework,
+  trustedServiceEntry,
   tirIssuerDocument,
   DEMO_ORGANIZATION_IDENTIFIER,
   DEMO_ORGANIZATION,

@@ -208,8 +208,20 @@ export function issueLearCredential(o: IssueOptions): IssuedCredential {
   const lifeSpan = { start_date_time: from, end_date_time: until };
   const { id: mandateeId, ...mandateeFields } = o.mandatee;
 
-  let vc: Record<string, unknown>;
   const context = o.context ?? [...(o.kind === 'machine' ? LEAR_CONTEXTS.machine[shape as 'v1' | 'v2'] : LEAR_CONTEXTS.employee[shape])];
+  const typeName = o.kind === 'machine' ? 'LEARCredentialMachine' : 'LEARCredentialEmployee';
+  /** The VC around a credentialSubject: v1 shapes carry the VCDM 1.1 dates too. */
+  const envelope = (credentialSubject: Record<string, unknown>, extra: { legacyDates?: boolean; description?: string } = {}) => ({
+    '@context': context,
+    id,
+    type: [typeName, 'VerifiableCredential'],
+    ...(extra.description ? { description: extra.description } : {}),
+    issuer: issuerObject,
+    ...(extra.legacyDates ? { issuanceDate: from, validFrom: from, expirationDate: until, validUntil: until } : { validFrom: from, validUntil: until }),
+    credentialSubject,
+  });
+
+  let vc: Record<string, unknown>;
   if (o.kind === 'machine' && shape === 'v1') {
     const mandatee = {
       id: mandateeId,
@@ -222,30 +234,10 @@ export function issueLearCredential(o: IssueOptions): IssuedCredential {
       contact: { email: 'ops@example.org', phone: '+34 600 000 000' },
       ...mandateeFields,
     };
-    vc = {
-      '@context': context,
-      id,
-      type: ['LEARCredentialMachine', 'VerifiableCredential'],
-      issuer: issuerObject,
-      issuanceDate: from,
-      validFrom: from,
-      expirationDate: until,
-      validUntil: until,
-      credentialSubject: { mandate: { id: randomUUID(), life_span: lifeSpan, mandatee, mandator, power, signer } },
-    };
+    vc = envelope({ mandate: { id: randomUUID(), life_span: lifeSpan, mandatee, mandator, power, signer } }, { legacyDates: true });
   } else if (o.kind === 'machine') {
     const mandatee = { id: mandateeId, domain: 'http://localhost:8081', ipAddress: '127.0.0.1', ...mandateeFields };
-    vc = {
-      '@context': context,
-      id,
-      type: ['LEARCredentialMachine', 'VerifiableCredential'],
-      issuer: issuerObject,
-      issuanceDate: from,
-      validFrom: from,
-      expirationDate: until,
-      validUntil: until,
-      credentialSubject: { id: mandateeId, mandate: { mandatee, mandator, power } },
-    };
+    vc = envelope({ id: mandateeId, mandate: { mandatee, mandator, power } }, { legacyDates: true });
   } else if (shape === 'v1') {
     const mandatee = {
       id: mandateeId,
@@ -255,40 +247,13 @@ export function issueLearCredential(o: IssueOptions): IssuedCredential {
       mobile_phone: '+34 600 000 000',
       ...alias(mandateeFields, TO_SNAKE),
     };
-    vc = {
-      '@context': context,
-      id,
-      type: ['LEARCredentialEmployee', 'VerifiableCredential'],
-      issuer: issuerObject,
-      issuanceDate: from,
-      validFrom: from,
-      expirationDate: until,
-      validUntil: until,
-      credentialSubject: { mandate: { id: randomUUID(), life_span: lifeSpan, mandatee, mandator, power, signer } },
-    };
+    vc = envelope({ mandate: { id: randomUUID(), life_span: lifeSpan, mandatee, mandator, power, signer } }, { legacyDates: true });
   } else if (shape === 'v2') {
     const mandatee = { id: mandateeId, email: 'jane.doe@example.org', firstName: 'Jane', lastName: 'Doe', nationality: 'ES', ...alias(mandateeFields, TO_CAMEL) };
-    vc = {
-      '@context': context,
-      id,
-      type: ['LEARCredentialEmployee', 'VerifiableCredential'],
-      description: 'Verifiable Credential for employees of an organization',
-      issuer: issuerObject,
-      validFrom: from,
-      validUntil: until,
-      credentialSubject: { mandate: { id: randomUUID(), mandatee, mandator, power } },
-    };
+    vc = envelope({ mandate: { id: randomUUID(), mandatee, mandator, power } }, { description: 'Verifiable Credential for employees of an organization' });
   } else {
     const mandatee = { id: mandateeId, employeeId: 'E-0001', email: 'jane.doe@example.org', firstName: 'Jane', lastName: 'Doe', ...alias(mandateeFields, TO_CAMEL) };
-    vc = {
-      '@context': context,
-      id,
-      type: ['LEARCredentialEmployee', 'VerifiableCredential'],
-      issuer: issuerObject,
-      validFrom: from,
-      validUntil: until,
-      credentialSubject: { id: mandateeId, mandate: { mandatee, mandator, power } },
-    };
+    vc = envelope({ id: mandateeId, mandate: { mandatee, mandator, power } });
   }
   if (o.credentialStatus !== undefined) vc.credentialStatus = o.credentialStatus;
 

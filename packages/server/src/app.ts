@@ -10,6 +10,10 @@ import { sendOAuthError, toVerifierError } from './http/error-response.ts';
 import { tokenRoute } from './routes/token.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { authorizeRoutes, type ErrorPage } from './routes/authorize.ts';
+import { oid4vpRoutes } from './routes/oid4vp.ts';
+import { loginRoutes, pickLang, sendErrorPage } from './routes/login.ts';
+import { MESSAGES } from './login/messages.ts';
 
 export interface AppOptions {
   metrics: Metrics;
@@ -63,5 +67,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   tokenRoute(app, runtime, metrics);
   wellKnownRoutes(app, runtime);
   opsRoutes(app, runtime, metrics);
+  const frontend = runtime.config.verifier.frontend;
+  const errorPage: ErrorPage = (request, reply, o) => {
+    const lang = pickLang((request.query as Record<string, string | undefined>).lang, request.headers['accept-language'], frontend.defaultLang);
+    return sendErrorPage(reply, { ...o, title: MESSAGES[lang].invalidRequestTitle, lang, frontend });
+  };
+  authorizeRoutes(app, runtime, metrics, errorPage);
+  oid4vpRoutes(app, runtime);
+  loginRoutes(app, { logins: runtime.logins, frontend, issuer: runtime.issuer, clock: runtime.tokenDeps.clock });
   return app;
 }

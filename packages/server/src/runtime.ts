@@ -25,6 +25,10 @@ import {
   type Identity,
   type Store,
   type TokenEndpointDeps,
+  type AuthorizeDeps,
+  type WalletResponseDeps,
+  type LoginSessions,
+  createLoginSessions,
 } from '@dome-verifier/core';
 import { selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
@@ -51,6 +55,9 @@ export interface Runtime {
   readonly identity: Identity;
   readonly clients: ClientRegistry;
   readonly tokenDeps: TokenEndpointDeps;
+  readonly authorizeDeps: AuthorizeDeps;
+  readonly walletDeps: WalletResponseDeps;
+  readonly logins: LoginSessions;
   readonly demo: DemoTrustFramework | undefined;
   readonly store: Store;
   /** True once the client list has loaded. */
@@ -140,9 +147,40 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     statusLists: createStatusListChecker({ fetch, x5c, ttlMs: cache.statusListTtlSeconds * 1000, now }),
     x5c,
     credentials: createCredentialCache(),
-    tokenPolicy: { issuer, accessTokenTyp: backend.accessToken.typ, accessTokenExpiresInSeconds: backend.accessToken.expiresInSeconds },
+    tokenPolicy: {
+      issuer,
+      accessTokenTyp: backend.accessToken.typ,
+      accessTokenExpiresInSeconds: backend.accessToken.expiresInSeconds,
+      idTokenExpiresInSeconds: backend.idToken.expiresInSeconds,
+      refreshTokenExpiresInSeconds: backend.refreshToken.expiresInSeconds,
+    },
     signer: { key: identity.privateKey, kid: identity.did },
     onStepFailure: (f) => metrics?.validationFailures.inc({ code: f.error.code, step: f.step }),
+  };
+
+  const logins = createLoginSessions(store, clock, backend.login.lifetimeSeconds * 1000);
+  const authorizeDeps: AuthorizeDeps = {
+    clock,
+    store,
+    policy: {
+      issuer,
+      clockSkewSeconds: security.clockSkewSeconds,
+      requestObjectRequireExp: backend.requestObject.requireExp,
+      requestObjectRequireAud: backend.requestObject.requireAud,
+    },
+    clients,
+    clientKeys: tokenDeps.clientKeys,
+    fetch,
+    logins,
+    signer: tokenDeps.signer,
+  };
+  const audiences = backend.login.presentationAudiences.split(',').map((a) => a.trim()).filter(Boolean);
+  const walletDeps: WalletResponseDeps = {
+    ...tokenDeps,
+    policy: tokenDeps.presentationPolicy,
+    issuer,
+    logins,
+    presentationAudiences: [...new Set([...audiences, identity.did, issuer])],
   };
 
   return {
@@ -151,6 +189,9 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     identity,
     clients,
     tokenDeps,
+    authorizeDeps,
+    walletDeps,
+    logins,
     demo,
     store,
     ready: () => clients.loadedAt !== undefined,

@@ -358,6 +358,45 @@ export const verifierConfigSchema = z.object({
           description: 'Lifetime of access tokens in seconds (IN2: 3600).',
         }),
       }),
+      idToken: z.object({
+        expiresInSeconds: documented(int(30, 3600, 60), {
+          type: 'integer 30–3600',
+          default: '`60`',
+          description: 'Lifetime of ID tokens in seconds (IN2: 60).',
+        }),
+      }),
+      refreshToken: z.object({
+        expiresInSeconds: documented(int(60, 30 * 86400, 43200), {
+          type: 'integer 60–2592000',
+          default: '`43200`',
+          description: 'Lifetime of refresh tokens in seconds; every use rotates the token, reuse of a rotated one revokes the whole login.',
+        }),
+      }),
+      login: z.object({
+        lifetimeSeconds: documented(int(30, 600, 120), {
+          type: 'integer 30–600',
+          default: '`120`',
+          description: 'How long a wallet login (QR code, request object, session) stays valid, in seconds (IN2: 120).',
+        }),
+        presentationAudiences: documented(textDefault('https://self-issued.me/v2'), {
+          type: 'comma-separated strings',
+          default: '`https://self-issued.me/v2`',
+          description:
+            'Accepted `aud` values of wallet presentations, besides the verifier did:key and URL, which are always accepted. The DOME wallet sends `https://self-issued.me/v2`.',
+        }),
+      }),
+      requestObject: z.object({
+        requireExp: documented(bool(true), {
+          type: 'boolean',
+          default: '`true`',
+          description: 'Signed request objects (RFC 9101) must carry `exp` (at most 60 min after `nbf`/`iat`). Set `false` for DOME relying parties whose request objects have none.',
+        }),
+        requireAud: documented(bool(true), {
+          type: 'boolean',
+          default: '`true`',
+          description: 'Signed request objects must carry an `aud` naming this issuer. Set `false` for DOME relying parties whose request objects have none (a present `aud` is always checked).',
+        }),
+      }),
       security: z.object({
         clockSkewSeconds: documented(int(0, 300, 60), {
           type: 'integer 0–300',
@@ -592,6 +631,10 @@ export interface VerifierConfig {
       readonly x509: { readonly trustAnchors?: string };
       readonly outbound: { readonly allowInsecure: boolean; readonly timeoutMs: number };
       readonly accessToken: { readonly typ: 'JWT' | 'at+jwt'; readonly expiresInSeconds: number };
+      readonly idToken: { readonly expiresInSeconds: number };
+      readonly refreshToken: { readonly expiresInSeconds: number };
+      readonly login: { readonly lifetimeSeconds: number; readonly presentationAudiences: string };
+      readonly requestObject: { readonly requireExp: boolean; readonly requireAud: boolean };
       readonly security: {
         readonly clockSkewSeconds: number;
         readonly maxAssertionLifetimeSeconds: number;

@@ -12,6 +12,7 @@ import { parsePresentation } from './checks/parse-presentation.ts';
 import { checkCredentialType } from './checks/check-credential-type.ts';
 import { checkCredentialTime } from './checks/check-credential-time.ts';
 import { checkPresentationTime } from './checks/check-presentation-time.ts';
+import { checkPresentationSession } from './checks/check-presentation-session.ts';
 import { checkHolderBinding } from './checks/check-holder-binding.ts';
 import { checkIssuerTrusted } from './checks/check-issuer-trusted.ts';
 import { checkVcSignature } from './checks/check-vc-signature.ts';
@@ -20,6 +21,7 @@ import { checkMandator } from './checks/check-mandator.ts';
 
 export const PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = [
   parsePresentation,
+  checkPresentationSession,
   checkCredentialType,
   checkCredentialTime,
   checkPresentationTime,

@@ -12,6 +12,9 @@ export type OAuthErrorName =
   | 'unsupported_grant_type'
   | 'invalid_scope'
   | 'invalid_target'
+  | 'unsupported_response_type'
+  | 'invalid_request_object'
+  | 'invalid_request_uri'
   | 'temporarily_unavailable'
   | 'server_error';
 
@@ -79,6 +82,29 @@ export const ERROR_CODES = {
   ERR_VC_CERTIFICATE: e('invalid_client', 401, 'The x5c chain is missing, malformed, outside its validity, or not anchored in a trusted root.'),
   ERR_VC_ORGANIZATION_MISMATCH: e('invalid_client', 401, 'The certificate organizationIdentifier (2.5.4.97) differs from the did:elsi issuer.'),
   ERR_MANDATOR_NOT_TRUSTED: e('invalid_client', 401, 'The mandator organisation is not in the Trusted Issuers List.'),
+
+  // --- authorization endpoint (H2M) ---------------------------------------------------------
+  ERR_AUTHZ_CLIENT_UNKNOWN: e('invalid_request', 400, 'Unknown client_id at /oidc/authorize: an error page is shown, never a redirect.'),
+  ERR_AUTHZ_REDIRECT_URI: e('invalid_request', 400, 'redirect_uri missing or not registered for the client (exact match): an error page, never a redirect.'),
+  ERR_AUTHZ_PARAMETER: e('invalid_request', 400, 'A required authorization parameter is missing, repeated, too long or invalid (state, PKCE).'),
+  ERR_AUTHZ_RESPONSE_TYPE: e('unsupported_response_type', 400, 'Only response_type=code is supported.'),
+  ERR_AUTHZ_SCOPE: e('invalid_scope', 400, 'The scope must contain learcredential; only openid, profile, email, offline_access may accompany it.'),
+  ERR_REQUEST_OBJECT_INVALID: e('invalid_request_object', 400, 'The request object is unsigned, badly signed, expired, for another audience, or contradicts the request.'),
+  ERR_REQUEST_URI_INVALID: e('invalid_request_uri', 400, 'The request_uri cannot be fetched safely (scheme, address, size, timeout, status).'),
+
+  // --- wallet leg (OpenID4VP direct_post) --------------------------------------------------
+  ERR_LOGIN_UNKNOWN: e('invalid_request', 400, 'The state of the wallet response names no login session.'),
+  ERR_LOGIN_EXPIRED: e('invalid_request', 400, 'The login session has expired (120 s).'),
+  ERR_LOGIN_ALREADY_ANSWERED: e('invalid_request', 400, 'The login session was already answered (one presentation per session).'),
+  ERR_VP_NONCE: e('invalid_client', 401, 'The presentation nonce is not the one of this login session.'),
+  ERR_VP_AUDIENCE: e('invalid_client', 401, 'The presentation has no aud, or one this verifier does not accept.'),
+
+  // --- code and refresh grants -------------------------------------------------------------
+  ERR_GRANT_CODE_INVALID: e('invalid_grant', 400, 'The authorization code is unknown, expired, or was issued to another client or redirect_uri.'),
+  ERR_GRANT_CODE_REUSED: e('invalid_grant', 400, 'The authorization code was already used; the tokens issued from it are revoked.'),
+  ERR_GRANT_PKCE: e('invalid_grant', 400, 'code_verifier missing, unexpected, or not matching the S256 code_challenge.'),
+  ERR_GRANT_REFRESH_INVALID: e('invalid_grant', 400, 'The refresh token is unknown, expired, revoked, or was issued to another client.'),
+  ERR_GRANT_REFRESH_REUSED: e('invalid_grant', 400, 'A rotated refresh token was used again; its whole family is revoked.'),
 
   // --- dependencies and internal --------------------------------------------------------------
   ERR_TRUST_SERVICE_UNAVAILABLE: e('temporarily_unavailable', 503, 'A trust service (TIL, revocation or status list) is unreachable; the request fails closed.'),

@@ -307,6 +307,19 @@ describe('decodeJws', () => {
     }
   });
 
+  test('refuses segments that are not the canonical encoding (non-zero trailing bits): no signature malleability', () => {
+    const token = signed('ES256');
+    const [h, p, sig] = token.split('.') as [string, string, string];
+    assert.equal(sig.length % 4, 2); // 64 bytes: the last character carries 4 unused bits
+    const last = sig[sig.length - 1]!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = alphabet[alphabet.indexOf(last) ^ 1]!; // same decoded bytes, different text
+    assert.deepEqual(Buffer.from(`${sig.slice(0, -1)}${twin}`, 'base64url'), Buffer.from(sig, 'base64url'));
+    throwsJose(() => decodeJws(`${h}.${p}.${sig.slice(0, -1)}${twin}`, DECODE), 'ERR_JWS_MALFORMED', 'JWS segments must be unpadded base64url');
+    throwsJose(() => decodeJws(`${h}.${p}.${sig}AAA`, DECODE), 'ERR_JWS_MALFORMED', 'JWS segments must be unpadded base64url'); // length ≡ 1 (mod 4)
+    decodeJws(token, DECODE);
+  });
+
   test('refuses a header or payload that is not JSON', () => {
     throwsJose(() => decodeJws(`${b64u('{"alg":"ES256"')}.${b64u({})}.c2ln`, DECODE), 'ERR_JWS_MALFORMED', 'JWS header is not valid JSON');
     throwsJose(() => decodeJws(`${b64u({ alg: 'ES256' })}.${b64u('not json')}.c2ln`, DECODE), 'ERR_JWS_MALFORMED', 'JWS payload is not valid JSON');

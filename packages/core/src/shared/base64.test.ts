@@ -46,9 +46,15 @@ describe('decodeBase64Liberal', () => {
   });
 
   test('refuses empty text, characters outside both alphabets, inner padding and more than two padding characters', () => {
-    for (const bad of ['', ' ', 'aGk =', 'aG\nk=', 'aG=k', 'aGk*', 'a===', 'aGk===', 'é', 'aGk%3D']) {
+    for (const bad of ['', ' ', 'aGk =', 'aG\nk=', 'aG=k', 'aGk*', 'a===', 'aGk===', 'aGk==', '=', '==', 'é', 'aGk%3D']) {
       assert.equal(decodeBase64Liberal(bad), undefined, JSON.stringify(bad));
     }
+  });
+
+  test('refuses non-canonical encodings (non-zero trailing bits), so one byte string has one accepted spelling per form', () => {
+    assert.equal(decodeBase64Liberal('aGl=')?.toString(), undefined); // canonical: aGk=
+    assert.equal(decodeBase64Liberal('aGl'), undefined);
+    assert.equal(decodeBase64Liberal('aB=='), undefined); // canonical: aA==
   });
 
   test('decodes a base64-encoded compact JWT back to the same text in both alphabets', () => {

@@ -1,10 +1,18 @@
 /** Date handling shared by the client-assertion, presentation and credential checks. */
 
-const ISO_ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+const ISO_ZONED = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/i;
 
-/** ISO-8601 date-time with a zone (what IN2 `ZonedDateTime.parse` accepts) → ms epoch. */
+/**
+ * ISO-8601 date-time with a zone (what IN2 `ZonedDateTime.parse` accepts) → ms epoch.
+ * Impossible fields (Feb 30, 24:00, minute 60) are refused rather than rolled over.
+ */
 export function parseIsoDateTime(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !ISO_ZONED.test(value)) return undefined;
+  if (typeof value !== 'string') return undefined;
+  const m = ISO_ZONED.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second, offH, offM] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as number[];
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth || hour! > 23 || minute! > 59 || second! > 59 || offH! > 18 || offM! > 59) return undefined;
   const t = Date.parse(value);
   return Number.isFinite(t) ? t : undefined;
 }

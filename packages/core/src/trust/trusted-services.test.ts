@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FetchRequest, FetchResponse } from '../ports/fetcher.ts';
 import { createClientRegistry, parseTrustedServicesList } from './trusted-services.ts';
@@ -148,7 +148,7 @@ clients:
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 8; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
     bomb.push('clients: [*h]');
-    assert.throws(() => parseTrustedServicesList(bomb.join('\n')));
+    assert.throws(() => parseTrustedServicesList(bomb.join('\n')), /Excessive alias count/);
   });
 });
 
@@ -236,5 +236,35 @@ describe('createClientRegistry', () => {
     await registry.refresh();
     await registry.refresh();
     assert.equal(registry.all().length, 4);
+  });
+
+  test('refreshes every refreshMs once started, and stop() ends the refreshes', async () => {
+    mock.timers.enable({ apis: ['setInterval'] });
+    try {
+      const requests: string[] = [];
+      const registry = createClientRegistry({
+        url: 'https://tf.example/tsl.yaml',
+        refreshMs: 1_800_000,
+        fetch: async (req) => {
+          requests.push(req.url);
+          return yamlResponse(PRODUCTION_YAML);
+        },
+      });
+      await registry.refresh();
+      assert.equal(requests.length, 1);
+      mock.timers.tick(1_800_000);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(requests.length, 2);
+      await registry.refresh(); // a manual refresh does not start a second timer
+      mock.timers.tick(1_800_000);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(requests.length, 4);
+      registry.stop();
+      mock.timers.tick(10 * 1_800_000);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(requests.length, 4);
+    } finally {
+      mock.timers.reset();
+    }
   });
 });

@@ -20,8 +20,11 @@ export const checkRevocation: Step<PresentationContext> = {
         throw new VerifierError('ERR_VC_REVOKED', 'the credential has been revoked');
       }
     }
-    if (c.credentialStatus && c.issuerDid) {
-      const outcome = await deps.statusLists.check(c.credentialStatus, c.issuerDid);
+    if (c.credentialStatus) {
+      const iss = state.vc?.payload.iss;
+      const issuer = c.issuerDid ?? (typeof iss === 'string' ? iss : undefined);
+      if (!issuer) throw new VerifierError('ERR_VC_MALFORMED', 'the credential has a credentialStatus but names no issuer');
+      const outcome = await deps.statusLists.check(c.credentialStatus, issuer);
       if (outcome !== 'valid') throw new VerifierError('ERR_VC_REVOKED', `the credential is ${outcome}`);
     }
   },

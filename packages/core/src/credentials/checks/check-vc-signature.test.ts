@@ -15,6 +15,7 @@ import { mapLearCredential } from '../lear-credential.ts';
 import type { PresentationContext, PresentationDeps, PresentationState, X5cVerifier } from '../context.ts';
 import { credentialObject } from './parse-presentation.ts';
 import { checkVcSignature, VC_ALGORITHMS } from './check-vc-signature.ts';
+import type { CachedCredential } from '../credential-cache.ts';
 
 const ORG = 'VATES-T0000001';
 const OTHER_ORG = 'VATES-X9999999';
@@ -246,5 +247,65 @@ describe('checkVcSignature: signature and organisation', () => {
   test('the verified chain of a seal names its organizationIdentifier (fixture sanity)', () => {
     const chain: VerifiedChain = verifier(x5cOf(otherSeal, dev.intermediate), NOW);
     assert.equal(chain.organizationIdentifier, OTHER_ORG);
+  });
+});
+
+describe('checkVcSignature: verified-credential cache', () => {
+  /** Counts x5c verifications. */
+  const counting = () => {
+    const calls: number[] = [];
+    const x5c: X5cVerifier = (chain, nowMs) => {
+      calls.push(nowMs);
+      return verifier(chain, nowMs);
+    };
+    return { x5c, calls };
+  };
+  const cached = (s: PresentationState): PresentationState => ({ ...s, vcCache: { jws: s.vc! } });
+
+  test('records the chain validity window on the cache entry after a full verification', () => {
+    const s = cached(stateOf());
+    checkVcSignature.run(ctx(s));
+    const chain = verifier(s.vc!.header.x5c, NOW);
+    assert.deepEqual(s.vcCache?.signature, { notBefore: chain.notBefore, notAfter: chain.notAfter });
+    assert.ok(chain.notBefore <= NOW && NOW <= chain.notAfter);
+  });
+
+  test('reuses the verdict inside the window without verifying the chain again', () => {
+    const s = cached(stateOf());
+    const { x5c, calls } = counting();
+    checkVcSignature.run(ctx(s, NOW, x5c));
+    checkVcSignature.run(ctx(s, NOW + 86_400_000, x5c));
+    checkVcSignature.run(ctx(s, s.vcCache!.signature!.notAfter, x5c));
+    assert.equal(calls.length, 1);
+  });
+
+  test('verifies again (and refuses) once the clock leaves the cached window', () => {
+    const s = cached(stateOf());
+    const { x5c, calls } = counting();
+    checkVcSignature.run(ctx(s, NOW, x5c));
+    const { notBefore, notAfter } = s.vcCache!.signature!;
+    rejects(ctx(s, notAfter + 1, x5c), 'ERR_VC_CERTIFICATE', 'the credential certificate chain is expired');
+    rejects(ctx(s, notBefore - 1, x5c), 'ERR_VC_CERTIFICATE', 'the credential certificate chain is not yet valid');
+    assert.equal(calls.length, 3);
+  });
+
+  test('records no verdict when verification fails, so every later request verifies again', () => {
+    for (const o of [{ seal: otherSeal, organizationIdentifier: ORG }, { seal: rogueSeal, chain: [rogueRoot] }] as Partial<IssueOptions>[]) {
+      const s = cached(stateOf(o));
+      assert.throws(() => checkVcSignature.run(ctx(s)), VerifierError);
+      assert.equal(s.vcCache?.signature, undefined);
+      assert.throws(() => checkVcSignature.run(ctx(s)), VerifierError);
+    }
+  });
+
+  test('still refuses a non-did:elsi issuer before consulting a cached verdict', () => {
+    const s = stateOf({
+      transform: ({ payload }) => {
+        (payload.vc as Record<string, unknown>).issuer = 'did:web:issuer.example';
+        payload.iss = 'did:web:issuer.example';
+      },
+    });
+    const entry: CachedCredential = { jws: s.vc!, signature: { notBefore: 0, notAfter: Number.MAX_SAFE_INTEGER } };
+    rejects(ctx({ ...s, vcCache: entry }), 'ERR_VC_SIGNATURE', 'only did:elsi issuers with x5c signatures are supported');
   });
 });

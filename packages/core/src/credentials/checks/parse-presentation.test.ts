@@ -10,6 +10,7 @@ import { VerifierError } from '../../errors/verifier-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
 import type { PresentationContext, PresentationDeps } from '../context.ts';
 import { credentialObject, MAX_VC_LENGTH, MAX_VP_LENGTH, parsePresentation } from './parse-presentation.ts';
+import { createCredentialCache } from '../credential-cache.ts';
 
 const ORG = 'VATES-T0000001';
 const NOW = Date.parse('2025-06-01T12:00:00Z');
@@ -44,7 +45,7 @@ const DEPS: PresentationDeps = {
 };
 
 const b64u = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
-const ctxFor = (vpJwt: string): PresentationContext => ({ input: { vpJwt, expectedKind: 'machine' }, deps: DEPS, state: {} });
+const ctxFor = (vpJwt: string, deps: PresentationDeps = DEPS): PresentationContext => ({ input: { vpJwt, expectedKind: 'machine' }, deps, state: {} });
 
 function vp(vpClaim: unknown, extra: Record<string, unknown> = {}): string {
   return signJws({ alg: 'ES256', typ: 'JWT', kid: holder.did }, { iss: holder.did, sub: holder.did, vp: vpClaim, ...extra }, holder.privateKey);
@@ -154,6 +155,42 @@ describe('parsePresentation', () => {
       assert.ok(e instanceof VerifierError);
       assert.equal((e.cause as { code?: string }).code, 'ERR_JWS_MALFORMED');
     }
+  });
+});
+
+describe('parsePresentation with a verified-credential cache', () => {
+  test('without a cache configured, no cache entry is attached', () => {
+    const ctx = ctxFor(vpWith(vcJwt));
+    parsePresentation.run(ctx);
+    assert.equal(ctx.state.vcCache, undefined);
+  });
+
+  test('caches the decoded credential by its JWT text and reuses it for the next presentation', () => {
+    const deps = { ...DEPS, credentials: createCredentialCache() };
+    const first = ctxFor(vpWith(vcJwt), deps);
+    parsePresentation.run(first);
+    assert.ok(first.state.vcCache);
+    assert.equal(first.state.vcCache.jws, first.state.vc);
+    const second = ctxFor(vpWith(vcJwt), deps);
+    parsePresentation.run(second);
+    assert.equal(second.state.vc, first.state.vc, 'the same decoded object is reused');
+    assert.equal(second.state.vcCache, first.state.vcCache);
+    assert.notEqual(second.state.vp, first.state.vp, 'presentations are never cached');
+  });
+
+  test('deep-freezes a cached credential so that one request cannot alter it for the next', () => {
+    const deps = { ...DEPS, credentials: createCredentialCache() };
+    const ctx = ctxFor(vpWith(vcJwt), deps);
+    parsePresentation.run(ctx);
+    assert.ok(Object.isFrozen(ctx.state.vc?.payload));
+    assert.ok(Object.isFrozen(ctx.state.vc?.payload.vc));
+    assert.ok(Object.isFrozen(ctx.state.vc?.header.x5c));
+  });
+
+  test('does not cache a credential that fails to decode', () => {
+    const deps = { ...DEPS, credentials: createCredentialCache() };
+    assert.throws(() => parsePresentation.run(ctxFor(vpWith('abc'), deps)), VerifierError);
+    assert.equal(deps.credentials.get('abc'), undefined);
   });
 });
 

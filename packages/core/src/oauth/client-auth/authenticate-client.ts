@@ -30,7 +30,8 @@ export async function authenticateClient(
   const { client, assertion, replayKey } = ctx.state;
   return {
     client: client!,
-    assertion: assertion!,
+    method: assertion ? 'jwt' : 'none',
+    assertion,
     release: async () => {
       if (replayKey) await deps.store.delete(replayKey);
     },

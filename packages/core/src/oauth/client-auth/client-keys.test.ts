@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { generateP256, type P256KeyPair } from '@dome-verifier/dev-issuer';
+import { jwkToDidKey } from '@dome-verifier/did-key';
 import type { JwsHeader } from '../../jose/jws.ts';
 import { jwkThumbprint } from '../../jose/keys.ts';
 import { fixedClock } from '../../ports/clock.ts';
@@ -10,6 +10,20 @@ import { VerifierError } from '../../errors/verifier-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
 import type { RegisteredClient } from '../../trust/trusted-services.ts';
 import { createClientKeyResolver } from './client-keys.ts';
+
+interface P256KeyPair {
+  did: string;
+  publicJwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+  privateJwk: Record<string, string>;
+}
+
+/** A machine key as the client SDK makes one (P-256, did:key); node:crypto only. */
+function generateP256(): P256KeyPair {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const privateJwk = privateKey.export({ format: 'jwk' }) as Record<string, string>;
+  const publicJwk = { kty: 'EC' as const, crv: 'P-256' as const, x: privateJwk.x!, y: privateJwk.y! };
+  return { did: jwkToDidKey(publicJwk), publicJwk, privateJwk };
+}
 
 const ISSUER = 'https://verifier.test';
 const JWKS_URL = 'https://keycloak.example/realms/dome/protocol/openid-connect/certs';

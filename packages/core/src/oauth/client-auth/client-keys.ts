@@ -130,7 +130,12 @@ export function createClientKeyResolver(options: ClientKeyResolverOptions): Clie
       const url = client.jwkSetUrl;
       if (!url) throw notFound('the client has no jwkSetUrl');
       if (url.startsWith(selfPrefix)) {
-        const did = decodeURIComponent(url.slice(selfPrefix.length));
+        let did: string;
+        try {
+          did = decodeURIComponent(url.slice(selfPrefix.length));
+        } catch {
+          throw notFound('the client jwkSetUrl is not a valid did URL');
+        }
         if (!isDidKey(did)) throw notFound('the client jwkSetUrl names no did:key');
         return didKeyCandidate(did, header);
       }

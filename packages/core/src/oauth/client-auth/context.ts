@@ -23,6 +23,8 @@ export interface ClientAuthDeps {
 }
 
 export interface ClientAuthState {
+  /** The request carries no client credentials (allowed for clients registered with "none"). */
+  publicClient?: boolean;
   assertion?: DecodedJws;
   client?: RegisteredClient;
   candidateKeys?: readonly KeyObject[];
@@ -40,7 +42,10 @@ export interface ClientAuthContext {
 
 export interface AuthenticatedClient {
   client: RegisteredClient;
-  assertion: DecodedJws;
+  /** How the client authenticated: a JWT assertion, or none (public client). */
+  method: 'jwt' | 'none';
+  /** The client assertion (absent for public clients). */
+  assertion: DecodedJws | undefined;
   /** Release the reserved `jti` (call when the request fails after authentication). */
   release(): Promise<void>;
 }

@@ -24,9 +24,10 @@ const CLIENTS = new Map<string, RegisteredClient>([
   ['pkjwt', registered('pkjwt', { clientAuthenticationMethods: ['private_key_jwt'] })],
   ['basic-only', registered('basic-only', { clientAuthenticationMethods: ['client_secret_basic', 'client_secret_post'] })],
   ['no-methods', registered('no-methods', { clientAuthenticationMethods: [] })],
+  ['public-rp', registered('public-rp', { clientAuthenticationMethods: ['none'], authorizationGrantTypes: ['authorization_code'] })],
 ]);
 
-function ctx(payload: Record<string, unknown> | undefined, params: Record<string, string> = {}): ClientAuthContext & { lookups: string[] } {
+function ctx(payload: Record<string, unknown> | undefined, params: Record<string, string> = {}, publicClient = false): ClientAuthContext & { lookups: string[] } {
   const lookups: string[] = [];
   const deps: ClientAuthDeps = {
     clock,
@@ -41,7 +42,7 @@ function ctx(payload: Record<string, unknown> | undefined, params: Record<string
     clientKeys: { keysFor: () => Promise.reject(new Error('unexpected key lookup')) },
   };
   const assertion: DecodedJws | undefined = payload && { header: { alg: 'ES256' }, payload, signingInput: '', signature: Buffer.alloc(0) };
-  return { params, authorizationHeader: undefined, deps, state: assertion ? { assertion } : {}, lookups };
+  return { params, authorizationHeader: undefined, deps, state: assertion ? { assertion } : publicClient ? { publicClient } : {}, lookups };
 }
 
 function rejects(c: ClientAuthContext, code: ErrorCode, message: string): void {
@@ -111,5 +112,21 @@ describe('findClient', () => {
   test('matches client ids exactly (no case folding, no trimming)', () => {
     rejects(ctx({ iss: MACHINE.toUpperCase() }), 'ERR_CLIENT_UNKNOWN', 'unknown client');
     rejects(ctx({ iss: ` ${MACHINE}` }), 'ERR_CLIENT_UNKNOWN', 'unknown client');
+  });
+
+  test('accepts a credential-less (public) request only for a client registered with method none', () => {
+    const c = ctx(undefined, { client_id: 'public-rp' }, true);
+    findClient.run(c);
+    assert.equal(c.state.client?.clientId, 'public-rp');
+  });
+
+  test('refuses a credential-less request for a client registered for JWT authentication (no downgrade to none)', () => {
+    for (const id of [MACHINE, 'pkjwt', 'basic-only']) {
+      rejects(ctx(undefined, { client_id: id }, true), 'ERR_CLIENT_AUTH_MISSING', 'client authentication is required (client_assertion)');
+    }
+  });
+
+  test('refuses a JWT assertion from a client registered only with method none', () => {
+    rejects(ctx({ iss: 'public-rp' }), 'ERR_CLIENT_AUTH_METHOD_NOT_ALLOWED', 'the client is not registered for JWT client authentication');
   });
 });

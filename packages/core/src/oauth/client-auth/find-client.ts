@@ -1,6 +1,6 @@
 /**
  * Client authentication, step 2 — the client is registered in the Trusted Services List and
- * registered for JWT client authentication. `client_id` in the body, when sent, must equal the
+ * registered for JWT client authentication (or for none, when it sent no credentials). `client_id` in the body, when sent, must equal the
  * assertion `iss` (OIDC Core §9); without it, `iss` names the client (RFC 7523 §3).
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
@@ -21,7 +21,9 @@ export const findClient: Step<ClientAuthContext> = {
     }
     const client = deps.clients.get(clientId);
     if (!client) throw new VerifierError('ERR_CLIENT_UNKNOWN', 'unknown client');
-    if (!client.clientAuthenticationMethods.some((m) => JWT_METHODS.includes(m))) {
+    if (state.publicClient) {
+      if (!client.clientAuthenticationMethods.includes('none')) throw new VerifierError('ERR_CLIENT_AUTH_MISSING', 'client authentication is required (client_assertion)');
+    } else if (!client.clientAuthenticationMethods.some((m) => JWT_METHODS.includes(m))) {
       throw new VerifierError('ERR_CLIENT_AUTH_METHOD_NOT_ALLOWED', 'the client is not registered for JWT client authentication');
     }
     state.client = client;

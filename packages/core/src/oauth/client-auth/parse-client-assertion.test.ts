@@ -70,6 +70,18 @@ describe('parseClientAssertion', () => {
     rejects(ctx(form({ client_assertion: '' })), 'ERR_CLIENT_AUTH_MISSING', 'client authentication is required (client_assertion)');
   });
 
+  test('treats a request that names a client_id and sends no credentials at all as a public client (decided against the registration later)', () => {
+    const c = ctx({ grant_type: 'authorization_code', client_id: 'rp' });
+    parseClientAssertion.run(c);
+    assert.equal(c.state.publicClient, true);
+    assert.equal(c.state.assertion, undefined);
+  });
+
+  test('a client_assertion_type without a client_assertion is a missing assertion, not a public client', () => {
+    rejects(ctx({ client_id: 'rp', client_assertion_type: JWT_BEARER }), 'ERR_CLIENT_AUTH_MISSING', 'client authentication is required (client_assertion)');
+    rejects(ctx({ client_id: 'rp', client_assertion_type: JWT_BEARER, client_assertion: '' }), 'ERR_CLIENT_AUTH_MISSING', 'client authentication is required (client_assertion)');
+  });
+
   test('refuses more than one client authentication method', () => {
     const message = 'use exactly one client authentication method';
     rejects(ctx(form(), 'Basic Y2xpZW50OnNlY3JldA=='), 'ERR_CLIENT_AUTH_MULTIPLE', message);

@@ -23,13 +23,21 @@ export const parseClientAssertion: Step<ClientAuthContext> = {
     }
     if (params.client_secret !== undefined) throw new VerifierError('ERR_CLIENT_AUTH_METHOD_NOT_ALLOWED', 'client_secret authentication is not supported; use a JWT client assertion');
     if (authorizationHeader !== undefined) throw new VerifierError('ERR_CLIENT_AUTH_METHOD_NOT_ALLOWED', 'HTTP Basic client authentication is not supported; use a JWT client assertion');
-    if (assertion === undefined || assertion === '') throw new VerifierError('ERR_CLIENT_AUTH_MISSING', 'client authentication is required (client_assertion)');
+    if (assertion === undefined || assertion === '') {
+      // No credentials at all: a public client (registered with method "none") names itself.
+      if (params.client_id !== undefined && params.client_assertion_type === undefined) {
+        state.publicClient = true;
+        return;
+      }
+      throw new VerifierError('ERR_CLIENT_AUTH_MISSING', 'client authentication is required (client_assertion)');
+    }
     if (type !== JWT_BEARER) throw new VerifierError('ERR_CLIENT_ASSERTION_TYPE', `client_assertion_type must be ${JWT_BEARER}`);
     try {
       state.assertion = decodeJws(assertion, { maxLength: MAX_ASSERTION_LENGTH, rejectDuplicatePayloadKeys: true });
     } catch (e) {
       const code = e instanceof JoseError && e.code === 'ERR_JWS_ALG_NOT_ALLOWED' ? 'ERR_ASSERTION_ALG' : 'ERR_ASSERTION_MALFORMED';
-      throw new VerifierError(code, `client_assertion ${e instanceof JoseError ? e.message.replace(/^JWS /, 'is invalid: ') : 'is invalid'}`, { cause: e });
+      const detail = e instanceof JoseError ? e.message.replace(/^JWS /, '') : '';
+      throw new VerifierError(code, `client_assertion is invalid${detail ? `: ${detail}` : ''}`, { cause: e });
     }
   },
 };

@@ -9,6 +9,8 @@ export interface TokenPolicy {
   issuer: string;
   accessTokenTyp: AccessTokenTyp;
   accessTokenExpiresInSeconds: number;
+  idTokenExpiresInSeconds: number;
+  refreshTokenExpiresInSeconds: number;
 }
 
 export interface TokenEndpointDeps extends ClientAuthDeps, Omit<PresentationDeps, 'policy'> {

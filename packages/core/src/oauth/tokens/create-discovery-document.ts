@@ -4,6 +4,7 @@
  * code, token exchange, mTLS and userinfo that never worked (dome-verifier-wire.md §2.1).
  */
 import { ASSERTION_ALGORITHMS } from '../client-auth/check-assertion-header.ts';
+import { REQUEST_OBJECT_ALGORITHMS } from '../authorize/process-request-object.ts';
 
 export interface DiscoveryFeatures {
   grantTypes: readonly string[];
@@ -12,19 +13,30 @@ export interface DiscoveryFeatures {
 }
 
 export function createDiscoveryDocument(issuer: string, features: DiscoveryFeatures): Record<string, unknown> {
-  const doc: Record<string, unknown> = {
+  const h2m = features.authorizationEndpoint === true;
+  return {
     issuer,
+    ...(h2m ? { authorization_endpoint: `${issuer}/oidc/authorize` } : {}),
     token_endpoint: `${issuer}/oidc/token`,
     jwks_uri: `${issuer}/oidc/jwks`,
     grant_types_supported: [...features.grantTypes],
-    token_endpoint_auth_methods_supported: ['private_key_jwt'],
+    response_types_supported: h2m ? ['code'] : [],
+    ...(h2m ? { response_modes_supported: ['query'] } : {}),
+    token_endpoint_auth_methods_supported: h2m ? ['private_key_jwt', 'none'] : ['private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
-    scopes_supported: ['learcredential', 'machine'],
-    response_types_supported: features.authorizationEndpoint ? ['code'] : [],
+    ...(h2m
+      ? {
+          code_challenge_methods_supported: ['S256'],
+          request_parameter_supported: true,
+          request_uri_parameter_supported: true,
+          require_request_uri_registration: false,
+          request_object_signing_alg_values_supported: [...REQUEST_OBJECT_ALGORITHMS],
+          authorization_response_iss_parameter_supported: true,
+        }
+      : {}),
+    scopes_supported: h2m ? ['openid', 'learcredential', 'profile', 'email', 'machine'] : ['learcredential', 'machine'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['ES256'],
-    claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'scope', 'client_id', 'vc'],
+    claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'scope', 'client_id', 'vc', ...(h2m ? ['auth_time', 'acr', 'nonce', 'vc_json', 'name', 'given_name', 'family_name', 'email', 'email_verified'] : [])],
   };
-  if (features.authorizationEndpoint) doc.authorization_endpoint = `${issuer}/oidc/authorize`;
-  return doc;
 }

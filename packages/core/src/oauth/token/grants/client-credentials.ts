@@ -20,16 +20,19 @@ const REQUESTABLE_SCOPES = new Set(['machine', 'learcredential', 'openid', 'prof
  * The `vp_token` claim: standard or URL-safe base64 of the VP JWT, padded or not, or the raw
  * compact JWT (dome-verifier-wire.md Appendix A.1).
  */
+function looksLikeCompactJws(s: string): boolean {
+  const first = s.indexOf('.');
+  const second = first > 0 ? s.indexOf('.', first + 1) : -1;
+  return second > first + 1 && second < s.length - 1 && s.indexOf('.', second + 1) === -1 && /^eyJ/.test(s);
+}
+
 export function decodeVpTokenClaim(value: unknown): string {
   if (value === undefined) throw new VerifierError('ERR_ASSERTION_CLAIM_MISSING', 'the client assertion has no vp_token');
   if (typeof value !== 'string' || value.length === 0) throw new VerifierError('ERR_VP_TOKEN_ENCODING', 'vp_token must be a string');
-  // A compact JWS contains dots, base64 never does: no need to scan the whole value twice.
-  if (value.includes('.')) return value;
-  const decoded = decodeBase64Liberal(value)?.toString('latin1');
-  // Shape only (two dots); the segments are validated when the presentation is decoded.
-  const first = decoded?.indexOf('.') ?? -1;
-  const second = first > 0 ? decoded!.indexOf('.', first + 1) : -1;
-  if (decoded === undefined || second === -1 || decoded.indexOf('.', second + 1) !== -1 || !/^[A-Za-z0-9_-]/.test(decoded)) {
+  // A compact JWS contains dots, base64 never does: no need to decode when the value has them.
+  // Shape only here (three non-empty segments); the segments are validated when decoded.
+  const decoded = value.includes('.') ? value : decodeBase64Liberal(value)?.toString('latin1');
+  if (decoded === undefined || !looksLikeCompactJws(decoded)) {
     throw new VerifierError('ERR_VP_TOKEN_ENCODING', 'vp_token must be base64 or base64url of a compact JWT, or the JWT itself');
   }
   return decoded;
@@ -51,6 +54,7 @@ export const clientCredentialsGrant: Grant = {
     if (!client.client.authorizationGrantTypes.includes('client_credentials')) {
       throw new VerifierError('ERR_CLIENT_GRANT_NOT_ALLOWED', 'the client is not registered for client_credentials');
     }
+    if (!client.assertion) throw new VerifierError('ERR_CLIENT_AUTH_MISSING', 'client_credentials requires a client assertion');
     const { issuer } = deps.tokenPolicy;
     checkScopeAndResource(params, issuer);
     const vpJwt = decodeVpTokenClaim(client.assertion.payload.vp_token);

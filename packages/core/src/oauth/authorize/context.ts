@@ -1,0 +1,56 @@
+/** Inputs, dependencies and state of `/oidc/authorize`. */
+import type { Clock } from '../../ports/clock.ts';
+import type { Fetcher } from '../../ports/fetcher.ts';
+import type { Store } from '../../ports/store.ts';
+import type { RegisteredClient } from '../../trust/trusted-services.ts';
+import type { ClientKeyResolver } from '../client-auth/client-keys.ts';
+import type { LoginSessions } from '../login/login-sessions.ts';
+import type { Signer } from '../tokens/create-access-token.ts';
+
+export interface AuthorizePolicy {
+  issuer: string;
+  clockSkewSeconds: number;
+  /** Request objects must carry `exp` (DOME RPs that omit it need `false`). */
+  requestObjectRequireExp: boolean;
+  /** Request objects must carry an `aud` naming this issuer (DOME RPs that omit it need `false`). */
+  requestObjectRequireAud: boolean;
+}
+
+export interface AuthorizeDeps {
+  clock: Clock;
+  store: Store;
+  policy: AuthorizePolicy;
+  clients: { get(clientId: string): RegisteredClient | undefined };
+  clientKeys: ClientKeyResolver;
+  fetch: Fetcher;
+  logins: LoginSessions;
+  /** The verifier identity: signs the OpenID4VP request object, did:key is its client_id. */
+  signer: Signer;
+}
+
+/** The OAuth parameters that take part in the request (outer, then overridden by the request object). */
+export const AUTHORIZE_PARAMETERS = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method'] as const;
+export type AuthorizeParameter = (typeof AUTHORIZE_PARAMETERS)[number];
+
+export interface AuthorizeState {
+  client?: RegisteredClient;
+  /** Effective parameters after merging the request object. */
+  params: Partial<Record<AuthorizeParameter, string>>;
+  /** Set once redirect_uri is validated: from then on errors are redirected there. */
+  redirectUri?: string;
+}
+
+export interface AuthorizeContext {
+  /** Parameters as sent (query or form), duplicates already rejected. */
+  readonly raw: Readonly<Record<string, string>>;
+  readonly deps: AuthorizeDeps;
+  readonly state: AuthorizeState;
+}
+
+export interface AuthorizeResult {
+  /** Absolute URL of the login page (`/login?authRequest=…&state=…&homeUri=…`). */
+  location: string;
+  /** The browser binding cookie of the login session. */
+  cookie: { name: string; value: string; maxAgeSeconds: number; secure: boolean };
+  sessionId: string;
+}

@@ -1,0 +1,43 @@
+/**
+ * Authorize step 8 — start the wallet login: a login session (120 s), a one-shot OpenID4VP
+ * request object stored under a fresh id, and the DOME login-page redirect
+ * `/login?authRequest=<openid4vp URL>&state=<RP state>&homeUri=<client url>` (absolute, so a
+ * path prefix such as `/verifier` keeps working).
+ */
+import { randomBytes } from 'node:crypto';
+import { loginCookieName } from '../login/login-sessions.ts';
+import { createRequestObject, openId4VpUrl } from '../oid4vp/create-request-object.ts';
+import type { AuthorizeContext, AuthorizeResult } from './context.ts';
+
+export const requestObjectKey = (id: string) => `reqobj:${id}`;
+
+export async function createLogin({ deps, state }: AuthorizeContext): Promise<AuthorizeResult> {
+  const { issuer } = deps.policy;
+  const p = state.params;
+  const client = state.client!;
+  const { session, browserSecret } = await deps.logins.create({
+    state: p.state!,
+    clientId: client.clientId,
+    redirectUri: state.redirectUri!,
+    scope: p.scope!,
+    ...(p.nonce !== undefined ? { nonce: p.nonce } : {}),
+    ...(p.code_challenge !== undefined ? { codeChallenge: p.code_challenge } : {}),
+    ...(client.url !== undefined ? { homeUri: client.url } : {}),
+  });
+  const requestId = randomBytes(32).toString('base64url');
+  const requestObject = createRequestObject(deps.signer, {
+    issuer,
+    sessionId: session.id,
+    nonce: session.presentationNonce,
+    nowSeconds: Math.floor(session.createdAt / 1000),
+    expiresAtSeconds: Math.floor(session.createdAt / 1000) + Math.round(deps.logins.lifetimeMs / 1000),
+  });
+  await deps.store.set(requestObjectKey(requestId), requestObject, session.expiresAt - session.createdAt);
+  const query = new URLSearchParams({ authRequest: openId4VpUrl(issuer, deps.signer.kid, requestId), state: session.state });
+  if (session.homeUri) query.set('homeUri', session.homeUri);
+  return {
+    location: `${issuer}/login?${query.toString()}`,
+    cookie: { name: loginCookieName(session.state), value: browserSecret, maxAgeSeconds: Math.ceil(deps.logins.lifetimeMs / 1000) + 60, secure: issuer.startsWith('https:') },
+    sessionId: session.id,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The OpenID4VP request object the DOME wallet fetches (dome-verifier-wire.md §2.4): ES256,
+ * header `typ: oauth-authz-req+jwt` and `kid` = the bare verifier did:key (the wallet refuses
+ * anything else), `iss` = `client_id` = the verifier did:key, `client_id_scheme: "did:key"`
+ * (the value the DOME wallet and IN2 V1/V2 use), `response_type: vp_token`, `response_mode:
+ * direct_post`, the fixed DOME `scope`, `nonce`, `state` (the login session id), and a short
+ * `exp` — the login lifetime, not IN2's 10 days.
+ */
+import { randomUUID } from 'node:crypto';
+import { signJws } from '../../jose/jws.ts';
+import type { Signer } from '../tokens/create-access-token.ts';
+
+export const DOME_PRESENTATION_SCOPE = 'dome.credentials.presentation.LEARCredentialEmployee';
+export const SELF_ISSUED_AUDIENCE = 'https://self-issued.me/v2';
+
+export interface RequestObjectInput {
+  issuer: string;
+  sessionId: string;
+  nonce: string;
+  nowSeconds: number;
+  expiresAtSeconds: number;
+}
+
+export function createRequestObject(signer: Signer, input: RequestObjectInput): string {
+  return signJws(
+    { alg: 'ES256', typ: 'oauth-authz-req+jwt', kid: signer.kid },
+    {
+      iss: signer.kid,
+      aud: SELF_ISSUED_AUDIENCE,
+      client_id: signer.kid,
+      client_id_scheme: 'did:key',
+      response_uri: `${input.issuer}/oid4vp/auth-response`,
+      response_type: 'vp_token',
+      response_mode: 'direct_post',
+      scope: DOME_PRESENTATION_SCOPE,
+      nonce: input.nonce,
+      state: input.sessionId,
+      iat: input.nowSeconds,
+      exp: input.expiresAtSeconds,
+      jti: randomUUID(),
+    },
+    signer.key,
+  );
+}
+
+/** `openid4vp://?client_id=<verifier did>&request_uri=<issuer>/oid4vp/auth-request/<id>` (the QR code). */
+export function openId4VpUrl(issuer: string, verifierDid: string, requestId: string): string {
+  return `openid4vp://?client_id=${encodeURIComponent(verifierDid)}&request_uri=${encodeURIComponent(`${issuer}/oid4vp/auth-request/${requestId}`)}`;
+}

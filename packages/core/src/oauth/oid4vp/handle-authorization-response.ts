@@ -1,0 +1,71 @@
+/**
+ * `POST /oid4vp/auth-response` (OpenID4VP `direct_post` as the DOME wallet sends it: form
+ * `state`, `vp_token` = base64/base64url of the VP JWT or the JWT, optional
+ * `presentation_submission`). The login session named by `state` must be pending and unexpired
+ * and is answered once; the presentation runs the same pipeline as M2M with
+ * `LEARCredentialEmployee`, this session's nonce and an accepted audience. On success an
+ * authorization code is issued and the session completes with the RP redirect; on a
+ * presentation failure the session is marked failed (the login page says so).
+ */
+import { VerifierError } from '../../errors/verifier-error.ts';
+import type { PresentationDeps } from '../../credentials/context.ts';
+import { verifyPresentation } from '../../credentials/verify-presentation.ts';
+import { employeeProfile, employeeTokenVc, subjectOf } from '../../credentials/token-credential.ts';
+import type { StepFailure } from '../../shared/pipeline.ts';
+import type { Store } from '../../ports/store.ts';
+import type { LoginSessions } from '../login/login-sessions.ts';
+import { issueAuthorizationCode } from '../authorize/authorization-codes.ts';
+import { withQuery } from '../authorize/authorize.ts';
+import { decodeVpTokenClaim } from '../token/grants/client-credentials.ts';
+
+export interface WalletResponseDeps extends PresentationDeps {
+  issuer: string;
+  store: Store;
+  logins: LoginSessions;
+  /** Accepted VP `aud` values. */
+  presentationAudiences: readonly string[];
+  onStepFailure?: (f: StepFailure) => void;
+}
+
+export async function handleAuthorizationResponse(deps: WalletResponseDeps, params: Readonly<Record<string, string>>): Promise<{ redirectTo: string }> {
+  const { state, vp_token: vpToken } = params;
+  if (!state) throw new VerifierError('ERR_REQUEST_MISSING_PARAMETER', 'state is required');
+  if (!vpToken) throw new VerifierError('ERR_REQUEST_MISSING_PARAMETER', 'vp_token is required');
+  const session = await deps.logins.get(state);
+  if (!session) throw new VerifierError('ERR_LOGIN_UNKNOWN', 'no login session for this state');
+  if (deps.clock.now() >= session.expiresAt) throw new VerifierError('ERR_LOGIN_EXPIRED', 'the login session has expired');
+  if (session.status !== 'pending' || !(await deps.logins.claim(session.id))) {
+    throw new VerifierError('ERR_LOGIN_ALREADY_ANSWERED', 'this login session was already answered');
+  }
+
+  let verified;
+  try {
+    verified = await verifyPresentation(
+      { vpJwt: decodeVpTokenClaim(vpToken), expectedKind: 'employee', nonce: session.presentationNonce, audiences: deps.presentationAudiences },
+      deps,
+      { onFailure: deps.onStepFailure },
+    );
+  } catch (e) {
+    if (e instanceof VerifierError && e.status < 500) await deps.logins.fail(session.id, e.message);
+    throw e;
+  }
+  const subject = subjectOf(verified.credential);
+  if (!subject) {
+    await deps.logins.fail(session.id, 'the credential names no subject');
+    throw new VerifierError('ERR_VC_MALFORMED', 'the credential names no subject (credentialSubject.id or mandatee.id)');
+  }
+  const code = await issueAuthorizationCode(deps.store, deps.clock, {
+    clientId: session.clientId,
+    redirectUri: session.redirectUri,
+    ...(session.codeChallenge !== undefined ? { codeChallenge: session.codeChallenge } : {}),
+    ...(session.nonce !== undefined ? { nonce: session.nonce } : {}),
+    scope: session.scope,
+    subject,
+    tokenVc: employeeTokenVc(verified.credential),
+    profile: employeeProfile(verified.credential),
+    authTime: Math.floor(deps.clock.now() / 1000),
+  });
+  const redirectTo = withQuery(session.redirectUri, { code, state: session.state, iss: deps.issuer });
+  await deps.logins.complete(session.id, redirectTo);
+  return { redirectTo };
+}

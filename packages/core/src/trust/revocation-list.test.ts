@@ -1,0 +1,157 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fixedClock } from '../ports/clock.ts';
+import { FetchError, type FetchRequest, type FetchResponse } from '../ports/fetcher.ts';
+import { VerifierError } from '../errors/verifier-error.ts';
+import { createRevocationList, parseRevocationList } from './revocation-list.ts';
+
+const URL = 'https://tf.example/prd/revoked_credential_list.yaml';
+const T0 = Date.parse('2025-06-01T12:00:00Z');
+const TTL = 60_000;
+const A = 'a923523e-2130-4924-9e8f-4cc99fd2b3e8';
+const B = 'urn:uuid:2f6c5a6b-1c1d-4d7e-9b7a-0e0c2b9c0d11';
+
+/** dome-verifier-wire.md §4.6, TF prd/revoked_credential_list.yaml. */
+const PRODUCTION_YAML = `# A list of revoked VCs (e.g. "a8a6a7f4-c195-4121-894c-af1f26299920")
+revoked_credentials:
+  - "${A}"
+`;
+
+const yaml = (text: string, status = 200): FetchResponse => ({ status, contentType: 'application/yaml', body: Buffer.from(text) });
+
+function setup(...answers: Array<FetchResponse | Error | (() => Promise<FetchResponse>)>) {
+  const clock = fixedClock(T0);
+  const requests: FetchRequest[] = [];
+  const queue = [...answers];
+  const list = createRevocationList({
+    url: URL,
+    ttlMs: TTL,
+    now: clock.now,
+    fetch: async (req) => {
+      requests.push(req);
+      const next = queue.length > 1 ? queue.shift()! : queue[0]!;
+      const a = typeof next === 'function' ? await next() : next;
+      if (a instanceof Error) throw a;
+      return a;
+    },
+  });
+  return { clock, list, requests };
+}
+
+const UNAVAILABLE = (e: unknown) => {
+  assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
+  assert.equal(e.code, 'ERR_TRUST_SERVICE_UNAVAILABLE');
+  assert.equal(e.message, 'the revoked credential list is unavailable; try again later');
+  return true;
+};
+
+describe('parseRevocationList', () => {
+  test('reads the production YAML list of revoked credential ids', () => {
+    assert.deepEqual([...parseRevocationList(PRODUCTION_YAML)], [A]);
+  });
+
+  test('reads unquoted and urn:uuid ids as strings', () => {
+    assert.deepEqual([...parseRevocationList(`revoked_credentials:\n  - ${A}\n  - ${B}\n`)], [A, B]);
+  });
+
+  test('reads an empty document, an empty key and an empty list as no revocations', () => {
+    for (const text of ['', '# nothing revoked\n', 'revoked_credentials:', 'revoked_credentials: []', 'other: 1']) {
+      assert.equal(parseRevocationList(text).size, 0, JSON.stringify(text));
+    }
+  });
+
+  test('ignores list members that are not strings', () => {
+    assert.deepEqual([...parseRevocationList(`revoked_credentials:\n  - "${A}"\n  - {id: x}\n  - null\n`)], [A]);
+  });
+
+  test('refuses a document that is not a mapping, or a revoked_credentials that is not a list', () => {
+    assert.throws(() => parseRevocationList(`- "${A}"`), { message: 'revoked credential list is not a YAML mapping' });
+    assert.throws(() => parseRevocationList('just text'), { message: 'revoked credential list is not a YAML mapping' });
+    assert.throws(() => parseRevocationList(`revoked_credentials: "${A}"`), { message: 'revoked_credentials is not a list' });
+  });
+
+  test('refuses YAML syntax errors', () => {
+    assert.throws(() => parseRevocationList('revoked_credentials: [unclosed'));
+  });
+});
+
+describe('createRevocationList', () => {
+  test('answers from the fetched list (exact id match) with an operator request', async () => {
+    const { list, requests } = setup(yaml(PRODUCTION_YAML));
+    assert.equal(await list.isRevoked(A), true);
+    assert.equal(await list.isRevoked(A.toUpperCase()), false);
+    assert.equal(await list.isRevoked(`urn:uuid:${A}`), false);
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0]?.url, URL);
+    assert.equal(requests[0]?.purpose, 'operator');
+  });
+
+  test('caches the list for the TTL and refetches when it has passed', async () => {
+    const { list, requests, clock } = setup(yaml(PRODUCTION_YAML), yaml(`revoked_credentials: ["${A}", "${B}"]`));
+    assert.equal(await list.isRevoked(B), false);
+    clock.advance(TTL - 1);
+    assert.equal(await list.isRevoked(B), false);
+    assert.equal(requests.length, 1);
+    clock.advance(1);
+    assert.equal(await list.isRevoked(B), true); // a new revocation takes effect within one TTL
+    assert.equal(requests.length, 2);
+  });
+
+  test('shares one fetch between concurrent checks', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { list, requests } = setup(async () => {
+      await gate;
+      return yaml(PRODUCTION_YAML);
+    });
+    const pending = Promise.all([list.isRevoked(A), list.isRevoked(B), list.isRevoked(A)]);
+    release();
+    assert.deepEqual(await pending, [true, false, true]);
+    assert.equal(requests.length, 1);
+  });
+
+  test('fails closed when the first load fails (HTTP error, fetch error, invalid YAML)', async () => {
+    for (const answer of [yaml('', 404), yaml('', 500), new FetchError('timeout', 'timeout'), yaml('- not a mapping')]) {
+      const { list } = setup(answer);
+      await assert.rejects(list.isRevoked(A), UNAVAILABLE);
+    }
+  });
+
+  test('keeps the cause of an outage', async () => {
+    const { list } = setup(yaml('', 503));
+    await assert.rejects(list.isRevoked(A), (e: unknown) => UNAVAILABLE(e) && /HTTP 503/.test(String((e as Error).cause)));
+  });
+
+  test('when a refresh fails, serves the last good list for one more TTL (stale-if-error)', async () => {
+    const { list, requests, clock } = setup(yaml(PRODUCTION_YAML), yaml('', 503));
+    assert.equal(await list.isRevoked(A), true);
+    clock.advance(TTL);
+    assert.equal(await list.isRevoked(A), true);
+    clock.advance(TTL - 1);
+    assert.equal(await list.isRevoked(A), true);
+    assert.ok(requests.length >= 2, 'each check after the TTL retries the fetch');
+  });
+
+  test('after the stale window (two TTLs since the last good load) checks fail closed', async () => {
+    const { list, clock } = setup(yaml(PRODUCTION_YAML), new FetchError('network', 'down'));
+    await list.isRevoked(A);
+    clock.advance(2 * TTL - 1);
+    assert.equal(await list.isRevoked(A), true);
+    clock.advance(1);
+    await assert.rejects(list.isRevoked(A), UNAVAILABLE);
+    await assert.rejects(list.isRevoked('anything'), UNAVAILABLE);
+  });
+
+  test('recovers once the list is reachable again, restarting the TTL', async () => {
+    const { list, requests, clock } = setup(yaml(PRODUCTION_YAML), yaml('', 503), yaml(`revoked_credentials: ["${B}"]`));
+    await list.isRevoked(A);
+    clock.advance(2 * TTL);
+    await assert.rejects(list.isRevoked(A), UNAVAILABLE);
+    assert.equal(await list.isRevoked(B), true);
+    assert.equal(await list.isRevoked(A), false);
+    const fetched = requests.length;
+    clock.advance(TTL - 1);
+    await list.isRevoked(B);
+    assert.equal(requests.length, fetched);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * Every string of the login and error pages, in the three languages of DOME (en, es, ca).
+ * The dictionaries have identical keys (checked by messages.test.ts). `{name}` placeholders are
+ * filled by `format` (server) or by the page script; values are text, never HTML.
+ */
+export const LANGS = ['en', 'es', 'ca'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export function isLang(v: unknown): v is Lang {
+  return typeof v === 'string' && (LANGS as readonly string[]).includes(v);
+}
+
+/** Language names shown in the language switcher, each in its own language. */
+export const LANG_NAMES: Readonly<Record<Lang, string>> = { en: 'English', es: 'Español', ca: 'Català' };
+
+const en = {
+  pageTitle: 'Log in with your wallet',
+  heading: 'Log in with your wallet',
+  scanHeading: 'Scan the QR code',
+  scanHelp: 'Open the DOME wallet on your phone, choose “scan a QR code” and point the camera at this code.',
+  qrAlt: 'QR code to log in with your DOME wallet',
+  qrUnavailable: 'This login request is too long to be shown as a QR code. Use the wallet on this device instead.',
+  sameDeviceHeading: 'Is the wallet on this device?',
+  sameDeviceButton: 'Open the wallet on this device',
+  expiresIn: 'This code expires in {time}.',
+  secondsLeft: '{n} seconds left to scan the code.',
+  expiredTitle: 'The login request has expired',
+  expiredMessage: 'The code is no longer valid. Start the login again from the application.',
+  failedTitle: 'The login did not succeed',
+  failedMessage: 'The answer from your wallet was not accepted.',
+  failedReason: 'Reason: {reason}',
+  notStartedMessage: 'This login was not started in this browser, or it is no longer available. Start the login again from the application.',
+  redirecting: 'Login accepted. Taking you back to the application…',
+  backTo: 'Back to {site}',
+  noscript: 'JavaScript is turned off: you can still scan the code, but this page cannot take you back to the application by itself.',
+  helpNav: 'Help',
+  onboarding: 'Onboarding guide',
+  support: 'Support',
+  wallet: 'DOME wallet',
+  languageNav: 'Language',
+  logoAlt: 'DOME',
+  invalidRequestTitle: 'Invalid login request',
+  invalidRequestMessage: 'This login link is incomplete or malformed. Start the login again from the application.',
+  errorCode: 'Error {status}',
+  newTab: '(opens in a new tab)',
+} as const;
+
+export type MessageKey = keyof typeof en;
+export type Messages = Readonly<Record<MessageKey, string>>;
+
+const es: Messages = {
+  pageTitle: 'Inicia sesión con tu wallet',
+  heading: 'Inicia sesión con tu wallet',
+  scanHeading: 'Escanea el código QR',
+  scanHelp: 'Abre el wallet de DOME en tu móvil, elige «escanear un código QR» y apunta la cámara a este código.',
+  qrAlt: 'Código QR para iniciar sesión con tu wallet de DOME',
+  qrUnavailable: 'Esta solicitud de inicio de sesión es demasiado larga para mostrarla como código QR. Usa el wallet en este dispositivo.',
+  sameDeviceHeading: '¿Tienes el wallet en este dispositivo?',
+  sameDeviceButton: 'Abrir el wallet en este dispositivo',
+  expiresIn: 'Este código caduca en {time}.',
+  secondsLeft: 'Quedan {n} segundos para escanear el código.',
+  expiredTitle: 'La solicitud de inicio de sesión ha caducado',
+  expiredMessage: 'El código ya no es válido. Vuelve a iniciar sesión desde la aplicación.',
+  failedTitle: 'No se ha podido iniciar sesión',
+  failedMessage: 'La respuesta de tu wallet no ha sido aceptada.',
+  failedReason: 'Motivo: {reason}',
+  notStartedMessage: 'Este inicio de sesión no se empezó en este navegador o ya no está disponible. Vuelve a iniciar sesión desde la aplicación.',
+  redirecting: 'Inicio de sesión aceptado. Volviendo a la aplicación…',
+  backTo: 'Volver a {site}',
+  noscript: 'JavaScript está desactivado: puedes escanear el código, pero esta página no podrá llevarte de vuelta a la aplicación por sí sola.',
+  helpNav: 'Ayuda',
+  onboarding: 'Guía de incorporación',
+  support: 'Soporte',
+  wallet: 'Wallet de DOME',
+  languageNav: 'Idioma',
+  logoAlt: 'DOME',
+  invalidRequestTitle: 'Solicitud de inicio de sesión no válida',
+  invalidRequestMessage: 'Este enlace de inicio de sesión está incompleto o mal formado. Vuelve a iniciar sesión desde la aplicación.',
+  errorCode: 'Error {status}',
+  newTab: '(se abre en una pestaña nueva)',
+};
+
+const ca: Messages = {
+  pageTitle: 'Inicia la sessió amb el teu wallet',
+  heading: 'Inicia la sessió amb el teu wallet',
+  scanHeading: 'Escaneja el codi QR',
+  scanHelp: 'Obre el wallet de DOME al mòbil, tria «escanejar un codi QR» i apunta la càmera a aquest codi.',
+  qrAlt: 'Codi QR per iniciar la sessió amb el teu wallet de DOME',
+  qrUnavailable: 'Aquesta sol·licitud d’inici de sessió és massa llarga per mostrar-la com a codi QR. Fes servir el wallet en aquest dispositiu.',
+  sameDeviceHeading: 'Tens el wallet en aquest dispositiu?',
+  sameDeviceButton: 'Obre el wallet en aquest dispositiu',
+  expiresIn: 'Aquest codi caduca d’aquí a {time}.',
+  secondsLeft: 'Queden {n} segons per escanejar el codi.',
+  expiredTitle: 'La sol·licitud d’inici de sessió ha caducat',
+  expiredMessage: 'El codi ja no és vàlid. Torna a iniciar la sessió des de l’aplicació.',
+  failedTitle: 'No s’ha pogut iniciar la sessió',
+  failedMessage: 'La resposta del teu wallet no s’ha acceptat.',
+  failedReason: 'Motiu: {reason}',
+  notStartedMessage: 'Aquest inici de sessió no es va començar en aquest navegador o ja no està disponible. Torna a iniciar la sessió des de l’aplicació.',
+  redirecting: 'Inici de sessió acceptat. Tornant a l’aplicació…',
+  backTo: 'Torna a {site}',
+  noscript: 'El JavaScript està desactivat: pots escanejar el codi, però aquesta pàgina no et podrà tornar a l’aplicació per si sola.',
+  helpNav: 'Ajuda',
+  onboarding: 'Guia d’incorporació',
+  support: 'Suport',
+  wallet: 'Wallet de DOME',
+  languageNav: 'Idioma',
+  logoAlt: 'DOME',
+  invalidRequestTitle: 'Sol·licitud d’inici de sessió no vàlida',
+  invalidRequestMessage: 'Aquest enllaç d’inici de sessió és incomplet o mal format. Torna a iniciar la sessió des de l’aplicació.',
+  errorCode: 'Error {status}',
+  newTab: '(s’obre en una pestanya nova)',
+};
+
+export const MESSAGES: Readonly<Record<Lang, Messages>> = { en, es, ca };
+
+/** Fills `{name}` placeholders; unknown placeholders are left as they are. */
+export function format(template: string, values: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : m));
+}

@@ -1,0 +1,240 @@
+/**
+ * Human login (H2M) in the browser, after `/oidc/authorize` (dome-verifier-wire.md §2.3, §2.5):
+ *
+ * - `GET /login?authRequest=…&state=…&homeUri=…[&lang=]` — the page with the QR code of the
+ *   `openid4vp://` request, a same-device wallet link and a countdown; its inline script waits
+ *   for the outcome and navigates to the RP.
+ * - `GET /api/login/events?state=…` — Server-Sent Events: `redirect` (data = the RP redirect
+ *   URL), `failed` (`{"error": …}`) or `expired` (`{}`), then the stream ends; `pending`
+ *   (`{"expires_in": s}`) when it opens, `: ping` comments as heartbeat. Completion is seen
+ *   through the in-process subscription and, for logins completed on another replica, by
+ *   polling the store.
+ * - `GET /api/login/status?state=…` — the same as JSON, for browsers without EventSource.
+ *
+ * Unlike IN2 (anyone who knew `state` got the code, §10 item 13) the outcome goes only to the
+ * browser holding the login cookie `loginCookieName(state)` = `<sessionId>.<secret>` set by
+ * `/oidc/authorize`; any other caller gets 403.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { loginCookieName, type LoginSessions, type LoginView } from '@dome-verifier/core';
+import type { VerifierConfig } from '@dome-verifier/core/config';
+import { NO_STORE } from '../http/error-response.ts';
+import { cookieValues } from '../login/cookies.ts';
+import { pickLang } from '../login/lang.ts';
+import { MESSAGES, type Lang } from '../login/messages.ts';
+import { htmlPageHeaders, newNonce, renderLoginPage, sendErrorPage } from '../login/pages.ts';
+import { basePath, isValidAuthRequest, isValidState, safeHttpUrl } from '../login/urls.ts';
+
+export { pickLang } from '../login/lang.ts';
+export { renderErrorPage, sendErrorPage, htmlPageHeaders, type ErrorPageOptions, type FrontendConfig } from '../login/pages.ts';
+export { escapeHtml } from '../login/escape-html.ts';
+export type { Lang } from '../login/messages.ts';
+
+export interface LoginRouteDeps {
+  logins: LoginSessions;
+  frontend: VerifierConfig['verifier']['frontend'];
+  issuer: string;
+  clock: { now(): number };
+  /** Store poll of an open event stream (completion on another replica); default 1000 ms. */
+  pollIntervalMs?: number;
+  /** SSE comment heartbeat; default 15000 ms. */
+  heartbeatMs?: number;
+}
+
+const FORBIDDEN = { error: 'access_denied', error_description: 'this login was not started in this browser' } as const;
+const BAD_STATE = { error: 'invalid_request', error_description: 'state is required (at most 1024 characters)' } as const;
+
+type Query = Record<string, unknown>;
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const secondsLeft = (view: LoginView, now: number) => Math.max(0, Math.ceil((view.expiresAt - now) / 1000));
+
+/** One SSE event; every line of `data` gets its own `data:` field (EventSource joins them with `\n`). */
+export function sseEvent(name: string, data: string): string {
+  return `event: ${name}\n${data
+    .split(/\r\n|\r|\n/)
+    .map((l) => `data: ${l}\n`)
+    .join('')}\n`;
+}
+
+/** The final event for a view, or undefined while the login is still pending. */
+function terminalEvent(view: LoginView | undefined, now: number): string | undefined {
+  if (!view) return sseEvent('expired', '{}');
+  switch (view.status) {
+    case 'complete':
+      return view.redirectTo ? sseEvent('redirect', view.redirectTo) : sseEvent('failed', JSON.stringify({ error: 'server_error' }));
+    case 'failed':
+      return sseEvent('failed', JSON.stringify({ error: view.error ?? 'login_failed' }));
+    case 'expired':
+      return sseEvent('expired', '{}');
+    case 'pending':
+      return now >= view.expiresAt ? sseEvent('expired', '{}') : undefined;
+  }
+}
+
+function statusBody(view: LoginView, now: number) {
+  const status = view.status === 'pending' && now >= view.expiresAt ? 'expired' : view.status;
+  return {
+    status,
+    ...(status === 'complete' && view.redirectTo ? { redirect_to: view.redirectTo } : {}),
+    ...(status === 'failed' ? { error: view.error ?? 'login_failed' } : {}),
+    expires_in: status === 'expired' ? 0 : secondsLeft(view, now),
+  };
+}
+
+export function loginRoutes(app: FastifyInstance, deps: LoginRouteDeps): void {
+  const base = basePath(deps.issuer);
+  const pollIntervalMs = deps.pollIntervalMs ?? 1000;
+  const heartbeatMs = deps.heartbeatMs ?? 15_000;
+  /** Open event streams, ended when the server closes (otherwise `close()` would wait for them). */
+  const streams = new Set<() => void>();
+
+  /** The login this browser may see: the cookie for `state` (several tolerated) must match. */
+  async function lookup(request: FastifyRequest, state: string): Promise<{ view: LoginView; binding: string } | undefined> {
+    for (const binding of cookieValues(request.headers.cookie, loginCookieName(state))) {
+      const view = await deps.logins.viewForBrowser(binding, state);
+      if (view) return { view, binding };
+    }
+    return undefined;
+  }
+
+  function langOf(request: FastifyRequest): Lang {
+    const header = request.headers['accept-language'];
+    return pickLang(text((request.query as Query).lang), typeof header === 'string' ? header : undefined, deps.frontend.defaultLang);
+  }
+
+  app.get('/login', async (request, reply) => {
+    const q = request.query as Query;
+    const lang = langOf(request);
+    const authRequest = q.authRequest;
+    const state = q.state;
+    if (!isValidAuthRequest(authRequest) || !isValidState(state)) {
+      const m = MESSAGES[lang];
+      return sendErrorPage(reply, {
+        status: 400,
+        title: m.invalidRequestTitle,
+        message: m.invalidRequestMessage,
+        homeUri: safeHttpUrl(text(q.homeUri)),
+        lang,
+        frontend: deps.frontend,
+      });
+    }
+    let found: Awaited<ReturnType<typeof lookup>>;
+    try {
+      found = await lookup(request, state);
+    } catch (err) {
+      // The page still works (the script reports the outcome); only the expiry is a guess.
+      request.log.warn({ err }, 'login page: session lookup failed');
+    }
+    const now = deps.clock.now();
+    const nonce = newNonce();
+    const html = renderLoginPage({
+      lang,
+      frontend: deps.frontend,
+      nonce,
+      authRequest,
+      state,
+      // The session's own homeUri wins over the (forgeable) query parameter.
+      homeUri: found ? found.view.homeUri : safeHttpUrl(text(q.homeUri)),
+      base,
+      expiresIn: found ? secondsLeft(found.view, now) : Math.round(deps.logins.lifetimeMs / 1000),
+    });
+    return reply.headers(htmlPageHeaders(nonce)).send(html);
+  });
+
+  app.get('/api/login/status', async (request, reply) => {
+    const state = (request.query as Query).state;
+    if (!isValidState(state)) return reply.code(400).headers(NO_STORE).send(BAD_STATE);
+    const found = await lookup(request, state);
+    if (!found) return reply.code(403).headers(NO_STORE).send(FORBIDDEN);
+    return reply.headers(NO_STORE).send(statusBody(found.view, deps.clock.now()));
+  });
+
+  app.get('/api/login/events', { exposeHeadRoute: false }, async (request, reply) => {
+    const state = (request.query as Query).state;
+    if (!isValidState(state)) return reply.code(400).headers(NO_STORE).send(BAD_STATE);
+    const found = await lookup(request, state);
+    if (!found) return reply.code(403).headers(NO_STORE).send(FORBIDDEN);
+    openStream(request, reply, state, found.binding, found.view);
+    return reply;
+  });
+
+  function openStream(request: FastifyRequest, reply: FastifyReply, state: string, binding: string, first: LoginView): void {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+    });
+    // A login that ended before the page subscribed is still delivered.
+    const done = terminalEvent(first, deps.clock.now());
+    if (done) {
+      res.end(done);
+      return;
+    }
+
+    let closed = false;
+    let checking = false;
+    let recheck = false;
+    const write = (chunk: string) => {
+      if (!closed && !res.destroyed && !res.writableEnded) res.write(chunk);
+    };
+    const cleanup = () => {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      clearInterval(poll);
+      clearInterval(heartbeat);
+      clearTimeout(expiry);
+      streams.delete(end);
+    };
+    const finish = (event: string) => {
+      if (closed) return;
+      cleanup();
+      if (!res.destroyed && !res.writableEnded) res.end(event);
+    };
+    function end() {
+      cleanup();
+      if (!res.destroyed && !res.writableEnded) res.end();
+    }
+    const check = async (): Promise<void> => {
+      if (closed) return;
+      if (checking) {
+        recheck = true;
+        return;
+      }
+      checking = true;
+      try {
+        const view = await deps.logins.viewForBrowser(binding, state);
+        const event = terminalEvent(view, deps.clock.now());
+        if (event) finish(event);
+      } catch (err) {
+        request.log.warn({ err }, 'login events: session lookup failed');
+      } finally {
+        checking = false;
+      }
+      if (recheck) {
+        recheck = false;
+        await check();
+      }
+    };
+
+    const sessionId = binding.slice(0, binding.indexOf('.'));
+    const unsubscribe = deps.logins.subscribe(sessionId, () => void check());
+    const poll = setInterval(() => void check(), pollIntervalMs);
+    const heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
+    const expiry = setTimeout(() => void check(), Math.max(0, first.expiresAt - deps.clock.now()) + 50);
+    streams.add(end);
+    request.raw.on('close', cleanup);
+    res.on('close', cleanup);
+    res.on('error', cleanup);
+
+    write(sseEvent('pending', JSON.stringify({ expires_in: secondsLeft(first, deps.clock.now()) })));
+    // Covers a completion between the first lookup and the subscription.
+    void check();
+  }
+
+  app.addHook('preClose', async () => {
+    for (const end of [...streams]) end();
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * The wallet leg (OpenID4VP as the DOME wallet speaks it): `GET /oid4vp/auth-request/{id}`
+ * hands out the signed request object once; `POST /oid4vp/auth-response` receives the
+ * presentation (`direct_post`). Both are public (CORS `*`, as IN2). Presentation failures are
+ * answered `400 invalid_request` with a precise description (OpenID4VP §8); 503 when a trust
+ * service is down.
+ */
+import type { FastifyInstance } from 'fastify';
+import { handleAuthorizationResponse, parseFormBody, requestObjectKey, VerifierError } from '@dome-verifier/core';
+import type { Runtime } from '../runtime.ts';
+import { NO_STORE } from '../http/error-response.ts';
+
+const CORS = { 'access-control-allow-origin': '*' } as const;
+
+export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime): void {
+  app.get<{ Params: { id: string } }>('/oid4vp/auth-request/:id', async (request, reply) => {
+    const id = request.params.id;
+    const jwt = /^[A-Za-z0-9_-]{20,64}$/.test(id) ? await runtime.store.take(requestObjectKey(id)) : undefined;
+    reply.headers({ ...CORS, ...NO_STORE });
+    if (!jwt) return reply.code(404).send({ error: 'invalid_request_uri', error_description: 'unknown or already used request object' });
+    return reply.type('application/oauth-authz-req+jwt').send(jwt);
+  });
+
+  app.post('/oid4vp/auth-response', { bodyLimit: 64 * 1024 }, async (request, reply) => {
+    reply.headers({ ...CORS, ...NO_STORE });
+    const type = request.headers['content-type'] ?? '';
+    if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw new VerifierError('ERR_REQUEST_CONTENT_TYPE', 'the body must be application/x-www-form-urlencoded');
+    const params = parseFormBody(typeof request.body === 'string' ? request.body : '');
+    try {
+      await handleAuthorizationResponse(runtime.walletDeps, params);
+    } catch (e) {
+      // The catalogue maps presentation failures to invalid_client/401 for the token endpoint,
+      // where the presentation authenticates a client; here it answers a wallet request.
+      if (e instanceof VerifierError && e.error === 'invalid_client') {
+        request.outcome = 'invalid_request';
+        request.log.info({ code: e.code }, 'wallet presentation rejected');
+        return reply.code(400).send({ error: 'invalid_request', error_description: e.message });
+      }
+      throw e;
+    }
+    return reply.send({});
+  });
+
+  app.options('/oid4vp/*', async (_request, reply) =>
+    reply.headers({ ...CORS, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'Content-Type' }).code(204).send(),
+  );
+}
