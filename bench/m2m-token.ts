@@ -13,64 +13,22 @@
  * Prints req/s, latency percentiles, non-2xx count and the server's RSS (current and peak).
  * Loopback only; the run is bounded in time and stops by itself.
  */
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import { signJws } from '@dome-verifier/core';
 import { loadP256PrivateKey, createVpJwt } from '@dome-verifier/client';
+import { startBenchServer } from './server.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function rss(pid: number): { rssMiB: number; peakMiB: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rssMiB: Math.round(kb('VmRSS') / 102.4) / 10, peakMiB: Math.round(kb('VmHWM') / 102.4) / 10 };
-}
-
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dv-bench-'));
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const pin = cpus().length > 1 ? ['taskset', ['-c', '0']] as const : undefined;
-  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-  const args = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/server/main.mjs'];
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', VERIFIER_BACKEND_URL: issuer, VERIFIER_DATA_DIR: dataDir, LOG_LEVEL, UV_THREADPOOL_SIZE: '1' };
-  const out = process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, 'w') : 'ignore';
-  const stdio = ['ignore', out, 'inherit'] as const;
-  const child = pin ? spawn(pin[0], [...pin[1], process.execPath, ...args], { env, stdio: [...stdio] }) : spawn(process.execPath, args, { env, stdio: [...stdio] });
-  if (pin) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
-
-  const stop = () => {
-    child.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  const server = await startBenchServer({ logLevel: LOG_LEVEL, nodeArgs: process.env.BENCH_NODE_ARGS, stdout: process.env.BENCH_SERVER_STDOUT });
+  const { issuer, dataDir } = server;
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${issuer}/health`)).ok) break;
-      } catch {
-        /* starting */
-      }
-      if (i > 100) throw new Error('the verifier did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const serverPid = child.pid!; // taskset execs node: same pid
-
     const demo = JSON.parse(readFileSync(join(dataDir, 'demo', 'demo.json'), 'utf8')) as { machine: { did: string; keyPath: string; credentialPath: string } };
     const key = loadP256PrivateKey(readFileSync(demo.machine.keyPath, 'utf8'));
     const credential = readFileSync(demo.machine.credentialPath, 'utf8').trim();
@@ -97,10 +55,10 @@ async function main(): Promise<void> {
       });
     await run(WARMUP);
     const r = await run(SECONDS);
-    const mem = rss(serverPid);
+    const mem = server.rss();
     const result = {
       scenario: 'M2M client_credentials, LEARCredentialMachine VP in client assertion, full validation',
-      pinned: pin ? 'server core 0, load core 1' : 'not pinned (1 CPU)',
+      pinned: server.pinned,
       connections: CONNECTIONS,
       seconds: SECONDS,
       bodyBytes: sample.length,
@@ -116,7 +74,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     if (r.non2xx > 0 || r.errors > 0) process.exitCode = 1;
   } finally {
-    stop();
+    server.stop();
   }
 }
 

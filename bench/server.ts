@@ -1,0 +1,81 @@
+/**
+ * Starts the production bundle of the verifier for a benchmark: built first, pinned to core 0
+ * (`taskset -c 0`) while the calling process moves to core 1, on a fresh data folder with the
+ * generated demo trust framework. Loopback only.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+
+export interface BenchServer {
+  issuer: string;
+  pid: number;
+  dataDir: string;
+  pinned: string;
+  /** Resident and peak memory of the server (MiB). */
+  rss(): { rssMiB: number; peakMiB: number };
+  /** CPU time used by the server so far (ms, user + system). */
+  cpuMs(): number;
+  stop(): void;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startBenchServer(options: { logLevel: string; nodeArgs?: string; stdout?: string }): Promise<BenchServer> {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'dv-bench-'));
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const pin = cpus().length > 1;
+  const args = [...(options.nodeArgs ?? '').split(' ').filter(Boolean), 'dist/server/main.mjs'];
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', VERIFIER_BACKEND_URL: issuer, VERIFIER_DATA_DIR: dataDir, LOG_LEVEL: options.logLevel, UV_THREADPOOL_SIZE: '1' };
+  const out = options.stdout ? openSync(options.stdout, 'w') : 'ignore';
+  const stdio: ['ignore', typeof out, 'inherit'] = ['ignore', out, 'inherit'];
+  // taskset execs node, so the child pid is the server's.
+  const child = pin ? spawn('taskset', ['-c', '0', process.execPath, ...args], { env, stdio }) : spawn(process.execPath, args, { env, stdio });
+  if (pin) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  const stop = () => {
+    child.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${issuer}/health`)).ok) break;
+      } catch {
+        /* starting */
+      }
+      if (i > 100) throw new Error('the verifier did not start');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  const pid = child.pid!;
+  return {
+    issuer,
+    pid,
+    dataDir,
+    pinned: pin ? 'server core 0, load core 1' : 'not pinned (1 CPU)',
+    rss() {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+      return { rssMiB: Math.round(kb('VmRSS') / 102.4) / 10, peakMiB: Math.round(kb('VmHWM') / 102.4) / 10 };
+    },
+    cpuMs() {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime in clock ticks (100 Hz)
+    },
+    stop,
+  };
+}
