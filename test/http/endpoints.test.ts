@@ -85,3 +85,27 @@ describe('public endpoints', () => {
     assert.equal(res.json().error, 'not_found');
   });
 });
+
+describe('CORS', () => {
+  let w: World;
+  before(async () => {
+    w = await createWorld();
+  });
+  after(() => w.close());
+
+  test('the token endpoint and discovery allow the origin of a registered client, and only that', async () => {
+    const pre = await w.app.inject({ method: 'OPTIONS', url: '/oidc/token', headers: { origin: 'https://machine.example', 'access-control-request-method': 'POST' } });
+    assert.equal(pre.statusCode, 204);
+    assert.equal(pre.headers['access-control-allow-origin'], 'https://machine.example');
+    assert.equal(pre.headers['access-control-allow-credentials'], undefined);
+    const disc = await w.app.inject({ method: 'GET', url: '/.well-known/openid-configuration', headers: { origin: 'https://machine.example' } });
+    assert.equal(disc.headers['access-control-allow-origin'], 'https://machine.example');
+    const evil = await w.app.inject({ method: 'GET', url: '/.well-known/openid-configuration', headers: { origin: 'https://evil.example' } });
+    assert.equal(evil.headers['access-control-allow-origin'], undefined);
+  });
+
+  test('the wallet endpoints are public', async () => {
+    const res = await w.app.inject({ method: 'GET', url: '/oid4vp/auth-request/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', headers: { origin: 'https://any.example' } });
+    assert.equal(res.headers['access-control-allow-origin'], '*');
+  });
+});

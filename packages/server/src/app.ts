@@ -14,6 +14,7 @@ import { authorizeRoutes, type ErrorPage } from './routes/authorize.ts';
 import { oid4vpRoutes } from './routes/oid4vp.ts';
 import { loginRoutes, pickLang, sendErrorPage } from './routes/login.ts';
 import { MESSAGES } from './login/messages.ts';
+import { registeredClientCors } from './http/cors.ts';
 
 export interface AppOptions {
   metrics: Metrics;
@@ -64,6 +65,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
     request.log.info({ method: request.method, route, status: reply.statusCode, outcome: request.outcome, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
   });
 
+  registeredClientCors(app, runtime.clients);
   tokenRoute(app, runtime, metrics);
   wellKnownRoutes(app, runtime);
   opsRoutes(app, runtime, metrics);
