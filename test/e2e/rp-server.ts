@@ -124,6 +124,9 @@ export async function startRp(o: { now: () => number }): Promise<Rp> {
         res.writeHead(200, { 'content-type': 'application/oauth-authz-req+jwt', 'cache-control': 'no-store' }).end(flow.requestObject);
         return;
       }
+      case '/favicon.ico':
+        res.writeHead(204).end();
+        return;
       case '/jwks':
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: jwks }));
         return;

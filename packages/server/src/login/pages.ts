@@ -70,7 +70,7 @@ body{margin:0;min-height:100vh;display:flex;flex-direction:column;font-family:sy
 header{background:var(--secondary);color:var(--on-secondary);padding:.75rem 1.25rem}
 .logo{display:block;max-height:2.5rem;max-width:12rem;width:auto;height:auto}
 .wordmark{margin:0;font-size:1.5rem;font-weight:700;letter-spacing:.12em;color:var(--on-secondary)}
-main{flex:1 0 auto;width:calc(100% - 2rem);max-width:34rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:.75rem;box-shadow:0 1px 4px rgba(0,0,0,.15)}
+main{flex:0 0 auto;width:calc(100% - 2rem);max-width:34rem;margin:2rem auto auto;padding:1.5rem;background:#fff;border-radius:.75rem;box-shadow:0 1px 4px rgba(0,0,0,.15)}
 h1{margin:0 0 1rem;font-size:1.6rem;line-height:1.25;color:#1a1a1a}
 h2{margin:1.5rem 0 .5rem;font-size:1.15rem;line-height:1.3}
 h2:first-child{margin-top:0}

@@ -34,5 +34,6 @@ export async function issueUserTokens(deps: TokenEndpointDeps, grant: GrantRecor
     profile: grant.profile,
   });
   const refresh = await issueRefreshToken(deps.store, deps.clock, grant, familyId, policy.refreshTokenExpiresInSeconds * 1000);
-  return { access_token: access.token, id_token: idToken, refresh_token: refresh, token_type: 'Bearer', expires_in: access.expiresIn };
+  // `scope` is returned because the granted scope may differ from the requested one (RFC 6749 §5.1).
+  return { access_token: access.token, id_token: idToken, refresh_token: refresh, token_type: 'Bearer', expires_in: access.expiresIn, scope: USER_SCOPE };
 }
