@@ -4,6 +4,8 @@ import { keygenCommand } from './commands/keygen.ts';
 import { issueCommand } from './commands/issue.ts';
 import { tokenCommand } from './commands/token.ts';
 import { walletCommand } from './commands/wallet.ts';
+import { inspectCommand } from './commands/inspect.ts';
+import { requestObjectCommand } from './commands/request-object.ts';
 import { errorLine, processIO, type CliIO } from './io.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -16,7 +18,9 @@ export function createProgram(io: CliIO = processIO): Command {
     .addCommand(keygenCommand(io))
     .addCommand(issueCommand(io))
     .addCommand(tokenCommand(io))
-    .addCommand(walletCommand(io));
+    .addCommand(walletCommand(io))
+    .addCommand(inspectCommand(io))
+    .addCommand(requestObjectCommand(io));
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   }

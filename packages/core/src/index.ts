@@ -47,3 +47,18 @@ export { createRequestObject, openId4VpUrl, DOME_PRESENTATION_SCOPE, SELF_ISSUED
 export { handleAuthorizationResponse, type WalletResponseDeps } from './oauth/oid4vp/handle-authorization-response.ts';
 export { employeeTokenVc, employeeProfile, subjectOf } from './credentials/token-credential.ts';
 export { USER_SCOPE } from './oauth/token/issue-user-tokens.ts';
+
+export {
+  inspectToken,
+  detectKind,
+  decodeUnverified,
+  InspectInputError,
+  INSPECT_KINDS,
+  type InspectKind,
+  type CheckResult,
+  type SkippedCheck,
+  type EmbeddedJwt,
+  type InspectionReport,
+  type InspectDeps,
+  type InspectOptions,
+} from './inspect/index.ts';
