@@ -1,4 +1,5 @@
 /** Token request (`grant_type=client_credentials` + VP client assertion) and its response handling. */
+import { OAuthError } from './oauth-error.ts';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -31,18 +32,18 @@ export function buildTokenRequestBody(o: BuildTokenRequestBodyOptions): URLSearc
 /**
  * A failed token request. `error` is the OAuth error code of the response (`invalid_client`,
  * `invalid_grant`, …) or one of `network_error` / `invalid_response` / `http_<status>` when the
- * server did not answer with an RFC 6749 error body. Messages never contain the assertion.
+ * server did not answer with an RFC 6749 error body. Messages never contain the assertion, the
+ * code, the refresh token or any JWT. An `OAuthError`.
  */
-export class TokenRequestError extends Error {
+export class TokenRequestError extends OAuthError {
   override name = 'TokenRequestError';
-  readonly error: string;
-  readonly status: number;
-  readonly description: string | undefined;
-  constructor(error: string, status: number, description?: string) {
-    super(`token request failed: ${error}${status ? ` (HTTP ${status})` : ''}${description ? `: ${description}` : ''}`);
-    this.error = error;
-    this.status = status;
-    this.description = description;
+  constructor(error: string, status: number, description?: string, options: { cause?: unknown } = {}) {
+    super(error, {
+      status,
+      description,
+      message: `token request failed: ${error}${status ? ` (HTTP ${status})` : ''}${description ? `: ${description}` : ''}`,
+      cause: options.cause,
+    });
   }
 }
 
@@ -58,12 +59,19 @@ export interface RequestTokenOptions {
 
 const MAX_DESCRIPTION = 500;
 
-/** Removes secrets the server might echo (the assertion, any JWT-looking text) and bounds the length. */
-function scrub(text: string, body: URLSearchParams): string {
+const SECRET_PARAMETERS = ['client_assertion', 'client_secret', 'code', 'code_verifier', 'refresh_token'];
+
+/**
+ * Removes secrets the server might echo (the assertion, code, code verifier, refresh token of
+ * the sent form; any JWT-looking text) and bounds the length.
+ */
+export function scrub(text: string, body?: URLSearchParams): string {
   let out = text;
-  for (const name of ['client_assertion', 'client_secret']) {
-    const secret = body.get(name);
-    if (secret) out = out.split(secret).join('[redacted]');
+  if (body) {
+    for (const name of SECRET_PARAMETERS) {
+      const secret = body.get(name);
+      if (secret) out = out.split(secret).join('[redacted]');
+    }
   }
   out = out.replace(/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*/g, '[redacted-jwt]');
   out = out.replace(/\s+/g, ' ').trim();
@@ -74,12 +82,14 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** POSTs the form to the token endpoint; throws `TokenRequestError` on any non-success. */
-export async function requestToken(o: RequestTokenOptions): Promise<TokenResponse> {
+/**
+ * POSTs the form to the token endpoint and returns the raw `Response` (any status). Throws
+ * `TokenRequestError('network_error')` only when there is no HTTP answer. Redirects are not followed.
+ */
+export async function sendTokenRequest(o: RequestTokenOptions): Promise<Response> {
   const doFetch = o.fetch ?? globalThis.fetch;
-  let res: Response;
   try {
-    res = await doFetch(o.tokenEndpoint, {
+    return await doFetch(o.tokenEndpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...o.headers },
       body: o.body.toString(),
@@ -90,6 +100,14 @@ export async function requestToken(o: RequestTokenOptions): Promise<TokenRespons
     const reason = e instanceof Error ? (e.name === 'TimeoutError' ? 'timed out' : e.message) : 'fetch failed';
     throw new TokenRequestError('network_error', 0, scrub(reason, o.body));
   }
+}
+
+/**
+ * Validates a token endpoint `Response`: RFC 6749 error bodies become `TokenRequestError` with the
+ * server's `error`; a success must carry `access_token` and `token_type`. `sent` (the request form)
+ * lets secrets the server echoes be redacted from descriptions.
+ */
+export async function processTokenResponse(res: Response, sent?: URLSearchParams): Promise<TokenResponse> {
   const text = await res.text().catch(() => '');
   let json: unknown;
   try {
@@ -99,10 +117,10 @@ export async function requestToken(o: RequestTokenOptions): Promise<TokenRespons
   }
   if (!res.ok) {
     if (isObject(json) && typeof json.error === 'string' && json.error.length > 0) {
-      const description = typeof json.error_description === 'string' ? scrub(json.error_description, o.body) : undefined;
-      throw new TokenRequestError(scrub(json.error, o.body).slice(0, 100), res.status, description);
+      const description = typeof json.error_description === 'string' ? scrub(json.error_description, sent) : undefined;
+      throw new TokenRequestError(scrub(json.error, sent).slice(0, 100), res.status, description);
     }
-    throw new TokenRequestError(`http_${res.status}`, res.status, text ? scrub(text, o.body) : undefined);
+    throw new TokenRequestError(`http_${res.status}`, res.status, text ? scrub(text, sent) : undefined);
   }
   if (!isObject(json) || typeof json.access_token !== 'string' || json.access_token.length === 0) {
     throw new TokenRequestError('invalid_response', res.status, 'the token response has no access_token');
@@ -111,4 +129,9 @@ export async function requestToken(o: RequestTokenOptions): Promise<TokenRespons
     throw new TokenRequestError('invalid_response', res.status, 'the token response has no token_type');
   }
   return json as TokenResponse;
+}
+
+/** POSTs the form to the token endpoint; throws `TokenRequestError` on any non-success. */
+export async function requestToken(o: RequestTokenOptions): Promise<TokenResponse> {
+  return processTokenResponse(await sendTokenRequest(o), o.body);
 }
