@@ -1,0 +1,10 @@
+export { createAccessTokenValidator } from './validator.ts';
+export type { AccessTokenClaims, AccessTokenValidator, AudienceCheck, RequestLike, ValidatorOptions, VerifiedAccessToken } from './validator.ts';
+export { parseLearCredential } from './credential.ts';
+export type { CredentialKind, CredentialShape, LearCredential, Mandatee, Mandator, Power } from './credential.ts';
+export { enforce, hasPower, isLEAR, organizationOf, requirePower, requireScope } from './powers.ts';
+export type { PowerQuery, Requirement } from './powers.ts';
+export { AccessTokenError, InsufficientScopeError, InvalidRequestError, InvalidTokenError, KeySetUnavailableError, isAccessTokenError } from './errors.ts';
+export type { BearerErrorCode } from './errors.ts';
+export { bearerToken, errorResponse, wwwAuthenticate } from './bearer.ts';
+export type { ErrorResponse, HeadersLike } from './bearer.ts';
