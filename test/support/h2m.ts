@@ -69,8 +69,9 @@ export function clientAssertion(w: World, client: MachineClient, extra: Record<s
   return signJws({ alg: 'ES256', kid: client.did }, { iss: client.did, sub: client.did, aud: w.issuer, iat, exp: iat + 60, jti: crypto.randomUUID(), ...extra }, client.privateKey);
 }
 
-export function codeForm(client: MachineClient | string, code: string, redirectUri: string, w: World, extra: Record<string, string> = {}): URLSearchParams {
-  const f = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, ...extra });
+/** A token request form authenticated as `client`: a did:key client signs an assertion; a string is a public client id. */
+function tokenForm(w: World, client: MachineClient | string, params: Record<string, string>): URLSearchParams {
+  const f = new URLSearchParams(params);
   if (typeof client === 'string') f.set('client_id', client);
   else {
     f.set('client_id', client.did);
@@ -80,13 +81,10 @@ export function codeForm(client: MachineClient | string, code: string, redirectU
   return f;
 }
 
+export function codeForm(client: MachineClient | string, code: string, redirectUri: string, w: World, extra: Record<string, string> = {}): URLSearchParams {
+  return tokenForm(w, client, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, ...extra });
+}
+
 export function refreshForm(client: MachineClient | string, refreshToken: string, w: World): URLSearchParams {
-  const f = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
-  if (typeof client === 'string') f.set('client_id', client);
-  else {
-    f.set('client_id', client.did);
-    f.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-    f.set('client_assertion', clientAssertion(w, client));
-  }
-  return f;
+  return tokenForm(w, client, { grant_type: 'refresh_token', refresh_token: refreshToken });
 }
