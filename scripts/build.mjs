@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Bundles the server's TypeScript (all workspace packages) into dist/server/ with esbuild.
-// Third-party packages stay external (resolved from node_modules at run time); the dev
-// issuer (demo trust framework) is split into a chunk loaded only in demo mode. Running the
-// bundle instead of the tsx loader saves ~35 MiB of RSS (no loader worker thread).
+// Third-party packages (ioredis included) stay external, resolved from node_modules at run
+// time; the dev issuer (demo trust framework) and the Redis store are split into chunks loaded
+// only when used (demo mode; verifier.backend.store.type redis). Running the bundle instead of
+// the tsx loader saves ~35 MiB of RSS (no loader worker thread).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
 const external = new Set();
-for (const pkg of ['did-key', 'core', 'client', 'dev-issuer', 'server']) {
+for (const pkg of ['did-key', 'core', 'store-redis', 'client', 'dev-issuer', 'server']) {
   const { dependencies = {} } = JSON.parse(readFileSync(new URL(`../packages/${pkg}/package.json`, import.meta.url), 'utf8'));
   for (const dep of Object.keys(dependencies)) if (!dep.startsWith('@dome-verifier/')) external.add(dep);
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
-import { fixedClock, createMemoryStore } from '@dome-verifier/core';
+import { fixedClock, createMemoryStore, type Store } from '@dome-verifier/core';
 import { loadConfig } from '@dome-verifier/core/config';
 import { createDevChain, createSealCertificate, createRootCa, issueLearCredential, generateP256, tirIssuerDocument, trustedServiceEntry, type DevCertificate, type IssueOptions } from '@dome-verifier/dev-issuer';
 import { createMachineTokenRequest, type MachineDialect } from '@dome-verifier/client';
@@ -67,6 +67,8 @@ export interface WorldOptions {
   logger?: import('pino').Logger;
   /** TIL entries: DID → credential types (default: the issuer with both LEAR types). */
   til?: Record<string, { types: string[]; validFor?: { from: string; to: string } }>;
+  /** A store shared with other worlds (several replicas), e.g. Redis; the caller closes it. Default: a private memory store. */
+  store?: Store & { ping?(): Promise<boolean> };
 }
 
 export type TilMode = 'ok' | 'error' | 'hang';
@@ -171,7 +173,8 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   });
   const clock = fixedClock(now);
   const metrics = createMetrics();
-  const store = createMemoryStore({ clock, sweepIntervalMs: 3_600_000 }); // no background sweep: store-size assertions stay exact
+  const memory = options.store ? undefined : createMemoryStore({ clock, sweepIntervalMs: 3_600_000 }); // no background sweep: store-size assertions stay exact
+  const store = options.store ?? memory!;
   const runtime = await createRuntime(config, { clock, store, metrics, logger: options.logger });
   const app = await buildApp(runtime, { metrics, logger: options.logger });
   if (options.listen) await app.listen({ host: '127.0.0.1', port });
@@ -228,7 +231,10 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       }
       return { status: res.statusCode, json, headers: res.headers };
     },
-    storeSize: () => store.size,
+    storeSize: () => {
+      if (!memory) throw new Error('storeSize() counts the entries of the private memory store; this world uses a shared one');
+      return memory.size;
+    },
     setTil(mode) {
       tilMode = mode;
     },
@@ -236,7 +242,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     async close() {
       await app.close();
       await runtime.close();
-      await store.close();
+      await memory?.close();
       if (tilServer) {
         tilServer.closeAllConnections();
         await new Promise((r) => tilServer!.close(r));

@@ -42,7 +42,8 @@ export interface Logger {
 
 export interface RuntimeOptions {
   clock?: Clock;
-  store?: Store;
+  /** Use this store instead of the configured one (tests); the caller closes it. A `ping()` feeds /health. */
+  store?: Store & { ping?(): Promise<boolean> };
   /** Replace the outbound fetcher (tests). */
   fetch?: Fetcher;
   metrics?: Metrics;
@@ -62,10 +63,26 @@ export interface Runtime {
   readonly store: Store;
   /** True once the client list has loaded. */
   ready(): boolean;
+  /** True when the store answers (Redis PING); the memory store is always healthy. */
+  storeHealthy(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * The store named by `verifier.backend.store`: in memory (one instance), or Redis, shared by all
+ * replicas. The Redis client is loaded only when configured; start-up fails when Redis is unreachable.
+ */
+async function createConfiguredStore(config: VerifierConfig, clock: Clock, log: Logger): Promise<Store & { ping?(): Promise<boolean> }> {
+  const { type, redisUrl, keyPrefix } = config.verifier.backend.store;
+  if (type === 'memory') return createMemoryStore({ clock });
+  if (!redisUrl) throw new Error('verifier.backend.store.redisUrl is required when verifier.backend.store.type is redis');
+  const { createRedisStore, redactRedisUrl } = await import('@dome-verifier/store-redis');
+  const store = await createRedisStore({ url: redisUrl, keyPrefix, logger: log });
+  log.info({ store: 'redis', url: redactRedisUrl(redisUrl), keyPrefix }, 'connected to the Redis store (state shared by all replicas)');
+  return store;
+}
 
 export async function createRuntime(config: VerifierConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.logger ?? silent;
@@ -128,7 +145,8 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   await clients.refresh();
   log.info({ clients: clients.all().length, trustFramework: framework.name }, 'Trusted Services List loaded');
 
-  const store = options.store ?? createMemoryStore({ clock });
+  const store = options.store ?? (await createConfiguredStore(config, clock, log));
+  const ping = store.ping?.bind(store);
   const { security, cache } = backend;
   const tokenDeps: TokenEndpointDeps = {
     clock,
@@ -195,6 +213,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     demo,
     store,
     ready: () => clients.loadedAt !== undefined,
+    storeHealthy: async () => (ping ? ping().catch(() => false) : true),
     async close() {
       clients.stop();
       fetcher.close();

@@ -194,6 +194,29 @@ function optionalLocalPath() {
 }
 const optionalLocation = () => z.preprocess(blank, locationString().optional());
 
+/** Problem with a Redis URL (`redis://` or `rediss://` with a host), or undefined when it is fine. */
+export function redisUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a redis:// or rediss:// URL';
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return 'must be a redis:// or rediss:// URL';
+  if (url.hostname === '') return 'must be a redis:// or rediss:// URL with a host';
+  if (!/^\/?\d*$/.test(url.pathname)) return 'must name a database by number (redis://host:6379/0), if at all';
+  return undefined;
+}
+
+/** A Redis URL; it may carry a password, so it is documented as a secret. */
+function optionalRedisUrl() {
+  const s = z.string(expected('a redis:// or rediss:// URL')).superRefine((v, ctx) => {
+    const problem = redisUrlProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+  return z.preprocess(blank, s.optional());
+}
+
 function color(defaultValue: string) {
   const message = 'must be a CSS hex colour #rgb or #rrggbb';
   return z.preprocess(
@@ -242,6 +265,14 @@ function didKey() {
   );
 }
 
+/**
+ * An object node added after the first release: when a caller's skeleton lacks it (the loader
+ * always supplies it), it parses as all defaults. The tree builder looks through the wrapper.
+ */
+function optionalSection<T extends z.ZodObject>(section: T) {
+  return z.preprocess((v) => v ?? {}, section);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The schema
 
@@ -249,6 +280,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const MAX_TTL = 86400;
+
+const STORE_TYPES = ['memory', 'redis'] as const;
+export type StoreType = (typeof STORE_TYPES)[number];
 
 const trustFrameworkSchema = z.object({
   name: documented(text(), {
@@ -447,6 +481,31 @@ export const verifierConfigSchema = z.object({
         aliases: ['VERIFIER_DATA_DIR'],
         description: 'Where the development identity key and the demo trust framework are kept.',
       }),
+      store: optionalSection(
+        z.object({
+          type: documented(choice(STORE_TYPES, 'memory'), {
+            type: STORE_TYPES.join(' | '),
+            default: '`memory`',
+            description:
+              'Where replay set, login sessions, request objects, codes and refresh tokens are kept: `memory` (one instance only) or `redis` (shared by several replicas behind a load balancer).',
+          }),
+          redisUrl: documented(optionalRedisUrl(), {
+            type: 'redis:// or rediss:// URL',
+            secret: true,
+            description:
+              'Redis server of the `redis` store, e.g. `rediss://:password@redis.example:6380/0`; required when `type` is `redis`. Needs Redis ≥ 6.2 (GETDEL; older servers use a Lua fallback).',
+          }),
+          keyPrefix: documented(textDefault('dome-verifier:'), {
+            type: 'string',
+            default: '`dome-verifier:`',
+            description: 'Prefix of every Redis key, so that several deployments can share one Redis; all replicas of one verifier must use the same prefix.',
+          }),
+        }).superRefine((store, ctx) => {
+          if (store.type === 'redis' && store.redisUrl === undefined) {
+            ctx.addIssue({ code: 'custom', path: ['redisUrl'], message: 'is required when verifier.backend.store.type is redis' });
+          }
+        }),
+      ),
     }),
     frontend: z.object({
       urls: z.object({
@@ -559,6 +618,7 @@ function buildTree(schema: z.ZodType, path: string): ConfigNode {
     return { kind: 'object', children };
   }
   if (schema instanceof z.ZodArray) return { kind: 'array', element: buildTree(schema.element as z.ZodType, `${path}[i]`) };
+  if (schema instanceof z.ZodPipe && schema.out instanceof z.ZodObject && !configDocs.has(schema)) return buildTree(schema.out, path); // optionalSection
   const doc = configDocs.get(schema);
   if (doc === undefined) throw new Error(`config schema: ${path} has no documentation`);
   return { kind: 'leaf', doc };
@@ -649,6 +709,12 @@ export interface VerifierConfig {
       readonly clientsRefreshSeconds: number;
       /** Absolute path. */
       readonly dataDir: string;
+      readonly store: {
+        readonly type: StoreType;
+        /** Set whenever `type` is `redis` (checked by the schema); may carry a password. */
+        readonly redisUrl?: string;
+        readonly keyPrefix: string;
+      };
     };
     readonly frontend: {
       readonly urls: { readonly onboarding: string; readonly support: string; readonly wallet: string };

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createMemoryStore, StoreFullError } from './memory-store.ts';
 import { fixedClock } from '../ports/clock.ts';
+import { runStoreContract } from './store-contract.ts';
 
 test('setIfAbsent stores once and refuses a second write until the TTL passes', async () => {
   const clock = fixedClock(1_000_000);
@@ -54,3 +55,5 @@ test('the periodic sweep removes expired entries without a read', async () => {
   assert.equal(await store.get('b'), '1');
   await store.close();
 });
+
+runStoreContract('memory', async () => createMemoryStore());
