@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixedClock } from '../ports/clock.ts';
-import { FetchError, type FetchRequest, type FetchResponse } from '../ports/fetcher.ts';
+import { FetchError, type FetchResponse } from '../ports/fetcher.ts';
+import { fakeFetch, type FakeAnswer } from '../shared/fake-fetch.ts';
 import { VerifierError } from '../errors/verifier-error.ts';
 import { createRevocationList, parseRevocationList } from './revocation-list.ts';
 
@@ -19,22 +20,10 @@ revoked_credentials:
 
 const yaml = (text: string, status = 200): FetchResponse => ({ status, contentType: 'application/yaml', body: Buffer.from(text) });
 
-function setup(...answers: Array<FetchResponse | Error | (() => Promise<FetchResponse>)>) {
+function setup(...answers: FakeAnswer[]) {
   const clock = fixedClock(T0);
-  const requests: FetchRequest[] = [];
-  const queue = [...answers];
-  const list = createRevocationList({
-    url: URL,
-    ttlMs: TTL,
-    now: clock.now,
-    fetch: async (req) => {
-      requests.push(req);
-      const next = queue.length > 1 ? queue.shift()! : queue[0]!;
-      const a = typeof next === 'function' ? await next() : next;
-      if (a instanceof Error) throw a;
-      return a;
-    },
-  });
+  const { fetch, requests } = fakeFetch(...answers);
+  const list = createRevocationList({ url: URL, ttlMs: TTL, now: clock.now, fetch });
   return { clock, list, requests };
 }
 

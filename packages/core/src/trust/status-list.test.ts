@@ -4,7 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { createIntermediateCa, createRootCa, createSealCertificate, x5cOf, type DevCertificate } from '@dome-verifier/dev-issuer';
 import { signJws, type JwsHeader } from '../jose/jws.ts';
 import { createX5cVerifier, loadTrustAnchors } from '../keys/x509.ts';
-import { FetchError, type FetchErrorReason, type FetchRequest, type FetchResponse } from '../ports/fetcher.ts';
+import { FetchError, type FetchErrorReason, type FetchResponse } from '../ports/fetcher.ts';
+import { fakeFetch, type FakeAnswer } from '../shared/fake-fetch.ts';
 import { fixedClock } from '../ports/clock.ts';
 import { VerifierError } from '../errors/verifier-error.ts';
 import type { ErrorCode } from '../errors/codes.ts';
@@ -162,22 +163,15 @@ describe('createStatusListChecker', () => {
   const body = (text: string, status = 200): FetchResponse => ({ status, contentType: 'application/vc+jwt', body: Buffer.from(text) });
   const entry = (extra: Record<string, unknown> = {}) => ({ id: `${URL}#42`, type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '42', statusListCredential: URL, ...extra });
 
-  function setup(...answers: Array<FetchResponse | Error | (() => Promise<FetchResponse>)>) {
+  function setup(...answers: FakeAnswer[]) {
     const clock = fixedClock(NOW);
-    const requests: FetchRequest[] = [];
-    const queue = [...answers];
+    const { fetch, requests } = fakeFetch(...answers);
     const checker = createStatusListChecker({
       ttlMs: TTL,
       now: clock.now,
       x5c: createX5cVerifier(loadTrustAnchors(anchorsPem)),
       timeoutMs: 2500,
-      fetch: async (req) => {
-        requests.push(req);
-        const next = queue.length > 1 ? queue.shift()! : queue[0]!;
-        const a = typeof next === 'function' ? await next() : next;
-        if (a instanceof Error) throw a;
-        return a;
-      },
+      fetch,
     });
     return { clock, checker, requests };
   }

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tirIssuerDocument } from '@dome-verifier/dev-issuer';
 import { fixedClock } from '../ports/clock.ts';
-import { FetchError, type FetchRequest, type FetchResponse } from '../ports/fetcher.ts';
+import { FetchError } from '../ports/fetcher.ts';
+import { fakeFetch, jsonResponse as json, type FakeAnswer } from '../shared/fake-fetch.ts';
 import { VerifierError } from '../errors/verifier-error.ts';
 import { createTrustedIssuersRegistry, parseTrustedIssuer } from './trusted-issuers.ts';
 
@@ -12,26 +13,10 @@ const T0 = Date.parse('2025-06-01T12:00:00Z');
 const TTL = 300_000;
 const VALID_FOR = { from: '2025-01-01T00:00:00Z', to: '2030-01-01T00:00:00Z' };
 
-type Answer = FetchResponse | Error | (() => Promise<FetchResponse>);
-
-function fakeFetch(...answers: Answer[]) {
-  const requests: FetchRequest[] = [];
-  const queue = [...answers];
-  const fetch = async (req: FetchRequest): Promise<FetchResponse> => {
-    requests.push(req);
-    const next = queue.length > 1 ? queue.shift()! : queue[0]!;
-    const a = typeof next === 'function' ? await next() : next;
-    if (a instanceof Error) throw a;
-    return a;
-  };
-  return { fetch, requests };
-}
-
-const json = (doc: unknown, status = 200): FetchResponse => ({ status, contentType: 'application/json', body: Buffer.from(typeof doc === 'string' ? doc : JSON.stringify(doc)) });
 const NOT_FOUND = json({ title: 'Not Found' }, 404);
 const TIL_DOC = tirIssuerDocument(DID, ['LEARCredentialEmployee', 'LEARCredentialMachine'], VALID_FOR);
 
-function setup(options: { negativeTtlMs?: number; timeoutMs?: number } = {}, ...answers: Answer[]) {
+function setup(options: { negativeTtlMs?: number; timeoutMs?: number } = {}, ...answers: FakeAnswer[]) {
   const clock = fixedClock(T0);
   const f = fakeFetch(...answers);
   const registry = createTrustedIssuersRegistry({ baseUrl: BASE, fetch: f.fetch, ttlMs: TTL, now: clock.now, ...options });

@@ -1,73 +1,37 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createIntermediateCa, createRootCa, createSealCertificate, generateP256, issueLearCredential,
-  type DevCertificate, type IssueOptions,
-} from '@dome-verifier/dev-issuer';
-import { decodeJws } from '../../jose/jws.ts';
-import { fixedClock } from '../../ports/clock.ts';
-import { VerifierError } from '../../errors/verifier-error.ts';
+import type { IssueOptions } from '@dome-verifier/dev-issuer';
 import type { ErrorCode } from '../../errors/codes.ts';
-import { mapLearCredential } from '../lear-credential.ts';
-import type { PresentationContext, PresentationDeps, PresentationPolicy, PresentationState } from '../context.ts';
-import { credentialObject } from './parse-presentation.ts';
+import type { PresentationContext, PresentationPolicy, PresentationState } from '../context.ts';
 import { checkCredentialTime } from './check-credential-time.ts';
+import { credentialState, loadTestPki, presentationContext, presentationDeps, verifierError } from './test-fixtures.ts';
 
-const ORG = 'VATES-T0000001';
-const HOLDER = generateP256().did;
 const FROM = Date.parse('2025-06-01T00:00:00Z');
 const UNTIL = Date.parse('2025-07-01T00:00:00Z');
 const MID = Date.parse('2025-06-15T00:00:00Z');
 const SKEW_S = 60;
 const SKEW = SKEW_S * 1000;
 
-let intermediate: DevCertificate;
-let seal: DevCertificate;
-
-before(async () => {
-  const root = await createRootCa({ keyAlg: 'ES256' });
-  intermediate = await createIntermediateCa(root, { keyAlg: 'ES256' });
-  seal = await createSealCertificate(intermediate, { organizationIdentifier: ORG, organization: 'Test S.L.', country: 'ES', keyAlg: 'ES256' });
-});
+before(loadTestPki);
 
 type VcEdit = (vc: Record<string, unknown>, payload: Record<string, unknown>) => void;
 
 /** State after parse + type checks for a machine v1 credential valid [FROM, UNTIL), with optional edits. */
 function stateOf(edit?: VcEdit, o: Partial<IssueOptions> = {}): PresentationState {
-  const { jwt } = issueLearCredential({
-    kind: 'machine', seal, chain: [intermediate], organizationIdentifier: ORG, mandatee: { id: HOLDER },
+  return credentialState({
     validFrom: new Date(FROM), validUntil: new Date(UNTIL), ...o,
     transform: ({ payload }) => edit?.(payload.vc as Record<string, unknown>, payload),
   });
-  const vc = decodeJws(jwt, { maxLength: 64 * 1024, maxHeaderLength: 24 * 1024 });
-  const mapped = mapLearCredential(credentialObject(vc.payload)!);
-  assert.ok(mapped.ok);
-  return { vc, credential: mapped.credential };
 }
 
 function ctxAt(nowMs: number, state: PresentationState, policy: Partial<PresentationPolicy> = {}): PresentationContext {
-  const deps: PresentationDeps = {
-    clock: fixedClock(nowMs),
-    policy: { clockSkewSeconds: SKEW_S, acceptMillisecondTimestamps: true, ...policy },
-    issuers: { lookup: () => Promise.reject(new Error('unexpected TIL lookup')) },
-    revocation: undefined,
-    statusLists: { check: () => Promise.reject(new Error('unexpected status list check')) },
-    x5c: () => {
-      throw new Error('unexpected x5c verification');
-    },
-  };
-  return { input: { vpJwt: 'unused', expectedKind: 'machine' }, deps, state };
+  return presentationContext(state, presentationDeps({ nowMs, policy: { clockSkewSeconds: SKEW_S, ...policy } }));
 }
 
 const accepts = (nowMs: number, state: PresentationState, policy?: Partial<PresentationPolicy>) => checkCredentialTime.run(ctxAt(nowMs, state, policy));
 
 function rejects(nowMs: number, state: PresentationState, code: ErrorCode, message: string, policy?: Partial<PresentationPolicy>): void {
-  assert.throws(() => checkCredentialTime.run(ctxAt(nowMs, state, policy)), (e: unknown) => {
-    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.message, message);
-    return true;
-  });
+  assert.throws(() => checkCredentialTime.run(ctxAt(nowMs, state, policy)), verifierError(code, message));
 }
 
 const EXPIRED = ['ERR_VC_EXPIRED', 'the credential has expired'] as const;

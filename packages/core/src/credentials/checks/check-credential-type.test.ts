@@ -1,59 +1,22 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createIntermediateCa, createRootCa, createSealCertificate, generateP256, issueLearCredential,
-  type DevCertificate, type IssueOptions,
-} from '@dome-verifier/dev-issuer';
-import { decodeJws, type DecodedJws } from '../../jose/jws.ts';
-import { fixedClock } from '../../ports/clock.ts';
-import { VerifierError } from '../../errors/verifier-error.ts';
+import type { IssueOptions } from '@dome-verifier/dev-issuer';
+import type { DecodedJws } from '../../jose/jws.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
 import type { CredentialKind } from '../lear-credential.ts';
-import type { PresentationContext, PresentationDeps, PresentationState } from '../context.ts';
+import type { PresentationContext, PresentationState } from '../context.ts';
 import { checkCredentialType } from './check-credential-type.ts';
+import { decodedVc, HOLDER, loadTestPki, presentationContext, verifierError } from './test-fixtures.ts';
 
-const ORG = 'VATES-T0000001';
-const NOW = Date.parse('2025-06-01T12:00:00Z');
-const HOLDER = generateP256().did;
+before(loadTestPki);
 
-let intermediate: DevCertificate;
-let seal: DevCertificate;
+const vcOf = (o: Partial<IssueOptions> & Pick<IssueOptions, 'kind'>): DecodedJws => decodedVc(o);
 
-before(async () => {
-  const root = await createRootCa({ keyAlg: 'ES256' });
-  intermediate = await createIntermediateCa(root, { keyAlg: 'ES256' });
-  seal = await createSealCertificate(intermediate, { organizationIdentifier: ORG, organization: 'Test S.L.', country: 'ES', keyAlg: 'ES256' });
-});
-
-const DEPS: PresentationDeps = {
-  clock: fixedClock(NOW),
-  policy: { clockSkewSeconds: 60, acceptMillisecondTimestamps: true },
-  issuers: { lookup: () => Promise.reject(new Error('unexpected TIL lookup')) },
-  revocation: undefined,
-  statusLists: { check: () => Promise.reject(new Error('unexpected status list check')) },
-  x5c: () => {
-    throw new Error('unexpected x5c verification');
-  },
-};
-
-function vcOf(o: Partial<IssueOptions> & Pick<IssueOptions, 'kind'>): DecodedJws {
-  const { jwt } = issueLearCredential({
-    seal, chain: [intermediate], organizationIdentifier: ORG, mandatee: { id: HOLDER },
-    validFrom: new Date(NOW - 86_400_000), validUntil: new Date(NOW + 86_400_000), ...o,
-  });
-  return decodeJws(jwt, { maxLength: 64 * 1024, maxHeaderLength: 24 * 1024 });
-}
-
-const ctxFor = (state: PresentationState, expectedKind: CredentialKind = 'machine'): PresentationContext => ({ input: { vpJwt: 'unused', expectedKind }, deps: DEPS, state });
+const ctxFor = (state: PresentationState, expectedKind: CredentialKind = 'machine'): PresentationContext => presentationContext(state, undefined, { expectedKind });
 
 function rejects(state: PresentationState, code: ErrorCode, message: string, expectedKind: CredentialKind = 'machine'): void {
   const ctx = ctxFor(state, expectedKind);
-  assert.throws(() => checkCredentialType.run(ctx), (e: unknown) => {
-    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.message, message);
-    return true;
-  });
+  assert.throws(() => checkCredentialType.run(ctx), verifierError(code, message));
   assert.equal(ctx.state.credential, undefined);
 }
 

@@ -1,57 +1,25 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import {
-  createIntermediateCa, createRootCa, createSealCertificate, generateP256, issueLearCredential,
-  type DevCertificate, type IssueOptions, type P256KeyPair,
-} from '@dome-verifier/dev-issuer';
+import { generateP256, type IssueOptions, type P256KeyPair } from '@dome-verifier/dev-issuer';
 import { decodeJws, signJws, type DecodedJws, type JwsHeader } from '../../jose/jws.ts';
-import { fixedClock } from '../../ports/clock.ts';
-import { VerifierError } from '../../errors/verifier-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
-import { mapLearCredential } from '../lear-credential.ts';
-import type { PresentationContext, PresentationDeps, PresentationState } from '../context.ts';
-import { credentialObject } from './parse-presentation.ts';
+import type { PresentationContext, PresentationState } from '../context.ts';
 import { checkHolderBinding } from './check-holder-binding.ts';
+import { credentialState, DECODE, loadTestPki, presentationContext, verifierError } from './test-fixtures.ts';
 
-const ORG = 'VATES-T0000001';
-const NOW = Date.parse('2025-06-01T12:00:00Z');
-const DECODE = { maxLength: 64 * 1024, maxHeaderLength: 24 * 1024 };
-
-let intermediate: DevCertificate;
-let seal: DevCertificate;
 let holder: P256KeyPair;
 let other: P256KeyPair;
 
 before(async () => {
-  const root = await createRootCa({ keyAlg: 'ES256' });
-  intermediate = await createIntermediateCa(root, { keyAlg: 'ES256' });
-  seal = await createSealCertificate(intermediate, { organizationIdentifier: ORG, organization: 'Test S.L.', country: 'ES', keyAlg: 'ES256' });
+  await loadTestPki();
   holder = generateP256();
   other = generateP256();
 });
 
-const DEPS: PresentationDeps = {
-  clock: fixedClock(NOW),
-  policy: { clockSkewSeconds: 60, acceptMillisecondTimestamps: true },
-  issuers: { lookup: () => Promise.reject(new Error('unexpected TIL lookup')) },
-  revocation: undefined,
-  statusLists: { check: () => Promise.reject(new Error('unexpected status list check')) },
-  x5c: () => {
-    throw new Error('unexpected x5c verification');
-  },
-};
-
 /** A decoded credential bound to `boundTo` (machine v1: VC sub and mandatee.id; v2 adds credentialSubject.id). */
 function credential(boundTo: string, o: Partial<IssueOptions> = {}): Pick<PresentationState, 'vc' | 'credential'> {
-  const { jwt } = issueLearCredential({
-    kind: 'machine', seal, chain: [intermediate], organizationIdentifier: ORG, mandatee: { id: boundTo },
-    validFrom: new Date(NOW - 86_400_000), validUntil: new Date(NOW + 86_400_000), ...o,
-  });
-  const vc = decodeJws(jwt, DECODE);
-  const mapped = mapLearCredential(credentialObject(vc.payload)!);
-  assert.ok(mapped.ok);
-  return { vc, credential: mapped.credential };
+  return credentialState({ mandatee: { id: boundTo }, ...o });
 }
 
 interface VpOptions {
@@ -69,16 +37,11 @@ function presentation(signer: P256KeyPair, o: VpOptions = {}): DecodedJws {
 }
 
 function ctx(state: PresentationState, presenter?: string): PresentationContext {
-  return { input: { vpJwt: 'unused', expectedKind: 'machine', ...(presenter === undefined ? {} : { presenter }) }, deps: DEPS, state };
+  return presentationContext(state, undefined, presenter === undefined ? {} : { presenter });
 }
 
 function rejects(c: PresentationContext, code: ErrorCode, message: string): void {
-  assert.throws(() => checkHolderBinding.run(c), (e: unknown) => {
-    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.message, message);
-    return true;
-  });
+  assert.throws(() => checkHolderBinding.run(c), verifierError(code, message));
   assert.equal(c.state.holderDid, undefined);
   assert.equal(c.state.holderKey, undefined);
 }

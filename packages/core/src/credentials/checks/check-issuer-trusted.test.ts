@@ -1,83 +1,28 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createIntermediateCa, createRootCa, createSealCertificate, generateP256, issueLearCredential,
-  type DevCertificate, type IssueOptions,
-} from '@dome-verifier/dev-issuer';
-import { decodeJws } from '../../jose/jws.ts';
-import { fixedClock } from '../../ports/clock.ts';
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
-import type { IssuerAttribute, TrustedIssuerRecord, TrustedIssuersRegistry } from '../../trust/trusted-issuers.ts';
-import { mapLearCredential } from '../lear-credential.ts';
-import type { PresentationContext, PresentationDeps, PresentationState } from '../context.ts';
-import { credentialObject } from './parse-presentation.ts';
+import type { IssuerAttribute, TrustedIssuersRegistry } from '../../trust/trusted-issuers.ts';
+import type { PresentationContext, PresentationState } from '../context.ts';
 import { checkIssuerTrusted } from './check-issuer-trusted.ts';
+import {
+  credentialState as stateOf, fakeIssuers as til, ISSUER, loadTestPki, NOW, presentationContext, presentationDeps, verifierError,
+} from './test-fixtures.ts';
 
-const ORG = 'VATES-T0000001';
-const ISSUER = `did:elsi:${ORG}`;
-const NOW = Date.parse('2025-06-01T12:00:00Z');
 const YEAR = 365 * 86_400_000;
-const HOLDER = generateP256().did;
 
-let intermediate: DevCertificate;
-let seal: DevCertificate;
-
-before(async () => {
-  const root = await createRootCa({ keyAlg: 'ES256' });
-  intermediate = await createIntermediateCa(root, { keyAlg: 'ES256' });
-  seal = await createSealCertificate(intermediate, { organizationIdentifier: ORG, organization: 'Test S.L.', country: 'ES', keyAlg: 'ES256' });
-});
-
-function stateOf(o: Partial<IssueOptions> = {}): PresentationState {
-  const { jwt } = issueLearCredential({
-    kind: 'machine', seal, chain: [intermediate], organizationIdentifier: ORG, mandatee: { id: HOLDER },
-    validFrom: new Date(NOW - 86_400_000), validUntil: new Date(NOW + 86_400_000), ...o,
-  });
-  const vc = decodeJws(jwt, { maxLength: 64 * 1024, maxHeaderLength: 24 * 1024 });
-  const mapped = mapLearCredential(credentialObject(vc.payload)!);
-  assert.ok(mapped.ok);
-  return { vc, credential: mapped.credential };
-}
+before(loadTestPki);
 
 const attr = (credentialsType: string, validFrom: number | undefined = NOW - YEAR, validTo: number | undefined = NOW + YEAR): IssuerAttribute => ({ credentialsType, validFrom, validTo, claims: [] });
 
-/** A fake TIL: DID → record (or an error to throw); records every lookup. */
-function til(entries: Record<string, TrustedIssuerRecord | Error>): TrustedIssuersRegistry & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    async lookup(did) {
-      calls.push(did);
-      const e = entries[did];
-      if (e instanceof Error) throw e;
-      return e ?? null;
-    },
-  };
-}
 const trusted = (...attributes: IssuerAttribute[]) => til({ [ISSUER]: { did: ISSUER, attributes } });
 
 function ctx(state: PresentationState, issuers: TrustedIssuersRegistry, nowMs = NOW): PresentationContext {
-  const deps: PresentationDeps = {
-    clock: fixedClock(nowMs),
-    policy: { clockSkewSeconds: 60, acceptMillisecondTimestamps: true },
-    issuers,
-    revocation: undefined,
-    statusLists: { check: () => Promise.reject(new Error('unexpected status list check')) },
-    x5c: () => {
-      throw new Error('unexpected x5c verification');
-    },
-  };
-  return { input: { vpJwt: 'unused', expectedKind: 'machine' }, deps, state };
+  return presentationContext(state, presentationDeps({ nowMs, issuers }));
 }
 
 async function rejects(c: PresentationContext, code: ErrorCode, message: string): Promise<void> {
-  await assert.rejects(async () => checkIssuerTrusted.run(c), (e: unknown) => {
-    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.message, message);
-    return true;
-  });
+  await assert.rejects(async () => checkIssuerTrusted.run(c), verifierError(code, message));
 }
 
 const TYPE_NOT_ALLOWED = ['ERR_ISSUER_TYPE_NOT_ALLOWED', 'the issuer is not trusted for this credential type'] as const;

@@ -1,42 +1,19 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createIntermediateCa, createRootCa, createSealCertificate, generateP256, issueLearCredential,
-  type DevCertificate, type IssueOptions,
-} from '@dome-verifier/dev-issuer';
-import { decodeJws } from '../../jose/jws.ts';
-import { fixedClock } from '../../ports/clock.ts';
+import type { IssueOptions } from '@dome-verifier/dev-issuer';
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
-import type { TrustedIssuerRecord, TrustedIssuersRegistry } from '../../trust/trusted-issuers.ts';
-import { mapLearCredential } from '../lear-credential.ts';
-import type { PresentationContext, PresentationDeps, PresentationState } from '../context.ts';
-import { credentialObject } from './parse-presentation.ts';
+import type { TrustedIssuersRegistry } from '../../trust/trusted-issuers.ts';
+import type { PresentationContext, PresentationState } from '../context.ts';
 import { checkMandator } from './check-mandator.ts';
+import { credentialState, fakeIssuers as til, loadTestPki, ORG, presentationContext, presentationDeps, verifierError } from './test-fixtures.ts';
 
-const ORG = 'VATES-T0000001';
 const MANDATOR_ORG = 'VATES-M0000002';
-const NOW = Date.parse('2025-06-01T12:00:00Z');
-const HOLDER = generateP256().did;
 
-let intermediate: DevCertificate;
-let seal: DevCertificate;
-
-before(async () => {
-  const root = await createRootCa({ keyAlg: 'ES256' });
-  intermediate = await createIntermediateCa(root, { keyAlg: 'ES256' });
-  seal = await createSealCertificate(intermediate, { organizationIdentifier: ORG, organization: 'Test S.L.', country: 'ES', keyAlg: 'ES256' });
-});
+before(loadTestPki);
 
 function stateOf(o: Partial<IssueOptions> = {}): PresentationState {
-  const { jwt } = issueLearCredential({
-    kind: 'machine', seal, chain: [intermediate], organizationIdentifier: ORG, mandatee: { id: HOLDER },
-    mandator: { organizationIdentifier: MANDATOR_ORG }, validFrom: new Date(NOW - 86_400_000), validUntil: new Date(NOW + 86_400_000), ...o,
-  });
-  const vc = decodeJws(jwt, { maxLength: 64 * 1024, maxHeaderLength: 24 * 1024 });
-  const mapped = mapLearCredential(credentialObject(vc.payload)!);
-  assert.ok(mapped.ok);
-  return { vc, credential: mapped.credential };
+  return credentialState({ mandator: { organizationIdentifier: MANDATOR_ORG }, ...o });
 }
 
 /** Edits the mandator of the issued credential before signing. */
@@ -44,39 +21,12 @@ const mandatorEdit = (edit: (m: Record<string, unknown>) => void): Partial<Issue
   transform: ({ payload }) => edit((payload.vc as { credentialSubject: { mandate: { mandator: Record<string, unknown> } } }).credentialSubject.mandate.mandator),
 });
 
-function til(known: string[], failure?: Error): TrustedIssuersRegistry & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    async lookup(did): Promise<TrustedIssuerRecord | null> {
-      calls.push(did);
-      if (failure) throw failure;
-      return known.includes(did) ? { did, attributes: [] } : null;
-    },
-  };
-}
-
 function ctx(state: PresentationState, issuers: TrustedIssuersRegistry): PresentationContext {
-  const deps: PresentationDeps = {
-    clock: fixedClock(NOW),
-    policy: { clockSkewSeconds: 60, acceptMillisecondTimestamps: true },
-    issuers,
-    revocation: undefined,
-    statusLists: { check: () => Promise.reject(new Error('unexpected status list check')) },
-    x5c: () => {
-      throw new Error('unexpected x5c verification');
-    },
-  };
-  return { input: { vpJwt: 'unused', expectedKind: 'machine' }, deps, state };
+  return presentationContext(state, presentationDeps({ issuers }));
 }
 
 async function rejects(c: PresentationContext, code: ErrorCode, message: string): Promise<void> {
-  await assert.rejects(async () => checkMandator.run(c), (e: unknown) => {
-    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.message, message);
-    return true;
-  });
+  await assert.rejects(async () => checkMandator.run(c), verifierError(code, message));
 }
 
 describe('checkMandator', () => {

@@ -1,11 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DecodedJws } from '../../jose/jws.ts';
-import { fixedClock } from '../../ports/clock.ts';
-import { VerifierError } from '../../errors/verifier-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
-import type { PresentationContext, PresentationDeps, PresentationPolicy } from '../context.ts';
+import type { PresentationContext, PresentationPolicy } from '../context.ts';
 import { checkPresentationTime } from './check-presentation-time.ts';
+import { presentationContext, presentationDeps, verifierError } from './test-fixtures.ts';
 
 const NOW_S = 1_748_779_200; // 2025-06-01T12:00:00Z
 const NOW = NOW_S * 1000;
@@ -15,26 +14,11 @@ const SKEW = 60;
 const vp = (payload: Record<string, unknown>): DecodedJws => ({ header: { alg: 'ES256' }, payload, signingInput: '', signature: Buffer.alloc(0) });
 
 function ctx(payload: Record<string, unknown> | undefined, nowMs = NOW, policy: Partial<PresentationPolicy> = {}): PresentationContext {
-  const deps: PresentationDeps = {
-    clock: fixedClock(nowMs),
-    policy: { clockSkewSeconds: SKEW, acceptMillisecondTimestamps: true, ...policy },
-    issuers: { lookup: () => Promise.reject(new Error('unexpected TIL lookup')) },
-    revocation: undefined,
-    statusLists: { check: () => Promise.reject(new Error('unexpected status list check')) },
-    x5c: () => {
-      throw new Error('unexpected x5c verification');
-    },
-  };
-  return { input: { vpJwt: 'unused', expectedKind: 'machine' }, deps, state: payload ? { vp: vp(payload) } : {} };
+  return presentationContext(payload ? { vp: vp(payload) } : {}, presentationDeps({ nowMs, policy: { clockSkewSeconds: SKEW, ...policy } }));
 }
 
 function rejects(c: PresentationContext, code: ErrorCode, message: string): void {
-  assert.throws(() => checkPresentationTime.run(c), (e: unknown) => {
-    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.message, message);
-    return true;
-  });
+  assert.throws(() => checkPresentationTime.run(c), verifierError(code, message));
 }
 
 const EXPIRED = ['ERR_VP_EXPIRED', 'the presentation has expired'] as const;

@@ -1,24 +1,15 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createIntermediateCa, createRootCa, createSealCertificate, generateP256, issueLearCredential,
-  type DevCertificate, type IssueOptions,
-} from '@dome-verifier/dev-issuer';
-import { decodeJws } from '../../jose/jws.ts';
-import { fixedClock } from '../../ports/clock.ts';
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
 import type { RevocationList } from '../../trust/revocation-list.ts';
-import type { StatusListChecker, StatusOutcome } from '../../trust/status-list.ts';
-import { mapLearCredential } from '../lear-credential.ts';
-import type { PresentationContext, PresentationDeps, PresentationState } from '../context.ts';
-import { credentialObject } from './parse-presentation.ts';
+import type { StatusListChecker } from '../../trust/status-list.ts';
+import type { PresentationContext, PresentationState } from '../context.ts';
 import { checkRevocation } from './check-revocation.ts';
+import {
+  credentialState as stateOf, fakeRevocationList as revoked, fakeStatusLists as statusLists, ISSUER, loadTestPki, presentationContext, presentationDeps, verifierError,
+} from './test-fixtures.ts';
 
-const ORG = 'VATES-T0000001';
-const ISSUER = `did:elsi:${ORG}`;
-const NOW = Date.parse('2025-06-01T12:00:00Z');
-const HOLDER = generateP256().did;
 const UUID = '2f6c5a6b-1c1d-4d7e-9b7a-0e0c2b9c0d11';
 const STATUS = {
   id: 'https://issuer.example/status/1#42',
@@ -28,72 +19,14 @@ const STATUS = {
   statusListCredential: 'https://issuer.example/status/1',
 };
 
-let intermediate: DevCertificate;
-let seal: DevCertificate;
-
-before(async () => {
-  const root = await createRootCa({ keyAlg: 'ES256' });
-  intermediate = await createIntermediateCa(root, { keyAlg: 'ES256' });
-  seal = await createSealCertificate(intermediate, { organizationIdentifier: ORG, organization: 'Test S.L.', country: 'ES', keyAlg: 'ES256' });
-});
-
-function stateOf(o: Partial<IssueOptions> = {}): PresentationState {
-  const { jwt } = issueLearCredential({
-    kind: 'machine', seal, chain: [intermediate], organizationIdentifier: ORG, mandatee: { id: HOLDER },
-    validFrom: new Date(NOW - 86_400_000), validUntil: new Date(NOW + 86_400_000), ...o,
-  });
-  const vc = decodeJws(jwt, { maxLength: 64 * 1024, maxHeaderLength: 24 * 1024 });
-  const mapped = mapLearCredential(credentialObject(vc.payload)!);
-  assert.ok(mapped.ok);
-  return { vc, credential: mapped.credential };
-}
-
-/** A legacy revoked_credentials list holding `ids`; records every query. */
-function revoked(ids: string[], failure?: Error): RevocationList & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    async isRevoked(id) {
-      calls.push(id);
-      if (failure) throw failure;
-      return ids.includes(id);
-    },
-  };
-}
-
-function statusLists(outcome: StatusOutcome | Error): StatusListChecker & { calls: Array<[Record<string, unknown>, string]> } {
-  const calls: Array<[Record<string, unknown>, string]> = [];
-  return {
-    calls,
-    async check(entry, issuer) {
-      calls.push([entry, issuer]);
-      if (outcome instanceof Error) throw outcome;
-      return outcome;
-    },
-  };
-}
+before(loadTestPki);
 
 function ctx(state: PresentationState, revocation: RevocationList | undefined, checker: StatusListChecker = statusLists(new Error('unexpected status list check'))): PresentationContext {
-  const deps: PresentationDeps = {
-    clock: fixedClock(NOW),
-    policy: { clockSkewSeconds: 60, acceptMillisecondTimestamps: true },
-    issuers: { lookup: () => Promise.reject(new Error('unexpected TIL lookup')) },
-    revocation,
-    statusLists: checker,
-    x5c: () => {
-      throw new Error('unexpected x5c verification');
-    },
-  };
-  return { input: { vpJwt: 'unused', expectedKind: 'machine' }, deps, state };
+  return presentationContext(state, presentationDeps({ revocation, statusLists: checker }));
 }
 
 async function rejects(c: PresentationContext, code: ErrorCode, message: string): Promise<void> {
-  await assert.rejects(async () => checkRevocation.run(c), (e: unknown) => {
-    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.message, message);
-    return true;
-  });
+  await assert.rejects(async () => checkRevocation.run(c), verifierError(code, message));
 }
 
 const REVOKED = ['ERR_VC_REVOKED', 'the credential has been revoked'] as const;

@@ -2,26 +2,21 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import {
-  createDevChain, createRootCa, createSealCertificate, generateP256, issueLearCredential, x5cOf,
+  createDevChain, createRootCa, createSealCertificate, generateP256, x5cOf,
   type DevCertificate, type DevChain, type IssueOptions,
 } from '@dome-verifier/dev-issuer';
-import { decodeJws, type DecodedJws } from '../../jose/jws.ts';
+import type { DecodedJws } from '../../jose/jws.ts';
 import { JoseError } from '../../jose/errors.ts';
 import { createX5cVerifier, loadTrustAnchors, X509ChainError, type VerifiedChain } from '../../keys/x509.ts';
-import { fixedClock } from '../../ports/clock.ts';
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
-import { mapLearCredential } from '../lear-credential.ts';
-import type { PresentationContext, PresentationDeps, PresentationState, X5cVerifier } from '../context.ts';
-import { credentialObject } from './parse-presentation.ts';
+import type { PresentationContext, PresentationState, X5cVerifier } from '../context.ts';
 import { checkVcSignature, VC_ALGORITHMS } from './check-vc-signature.ts';
 import type { CachedCredential } from '../credential-cache.ts';
+import { credentialState, decodeVc, HOLDER, NOW, ORG, presentationContext, presentationDeps, verifierError } from './test-fixtures.ts';
 
-const ORG = 'VATES-T0000001';
 const OTHER_ORG = 'VATES-X9999999';
 const NOT_BEFORE = new Date('2025-01-01T00:00:00Z');
-const NOW = Date.parse('2025-06-01T12:00:00Z');
-const HOLDER = generateP256().did;
 const SEAL = { organizationIdentifier: ORG, organization: 'Test Issuer S.L.', country: 'ES', notBefore: NOT_BEFORE } as const;
 
 let dev: DevChain;
@@ -44,35 +39,18 @@ before(async () => {
 
 /** Decoded + mapped credential signed by `seal` (default: RSA seal, RS256, sigT critical, chain [intermediate]). */
 function stateOf(o: Partial<IssueOptions> = {}): PresentationState {
-  const { jwt } = issueLearCredential({
-    kind: 'machine', seal: rsaSeal, chain: [dev.intermediate], organizationIdentifier: ORG, mandatee: { id: HOLDER },
-    validFrom: new Date(NOW - 86_400_000), validUntil: new Date(NOW + 86_400_000), signingTime: new Date(NOW), ...o,
-  });
-  const vc = decodeJws(jwt, { maxLength: 64 * 1024, maxHeaderLength: 24 * 1024 });
-  const mapped = mapLearCredential(credentialObject(vc.payload)!);
-  assert.ok(mapped.ok);
-  return { vc, credential: mapped.credential };
+  return credentialState({ seal: rsaSeal, chain: [dev.intermediate], signingTime: new Date(NOW), ...o });
 }
 
 function ctx(state: PresentationState, nowMs = NOW, x5c: X5cVerifier = verifier): PresentationContext {
-  const deps: PresentationDeps = {
-    clock: fixedClock(nowMs),
-    policy: { clockSkewSeconds: 60, acceptMillisecondTimestamps: true },
-    issuers: { lookup: () => Promise.reject(new Error('unexpected TIL lookup')) },
-    revocation: undefined,
-    statusLists: { check: () => Promise.reject(new Error('unexpected status list check')) },
-    x5c,
-  };
-  return { input: { vpJwt: 'unused', expectedKind: 'machine' }, deps, state };
+  return presentationContext(state, presentationDeps({ nowMs, x5c }));
 }
 
 function rejects(c: PresentationContext, code: ErrorCode, message: string): VerifierError {
   let error: VerifierError | undefined;
   assert.throws(() => checkVcSignature.run(c), (e: unknown) => {
-    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.message, message);
-    error = e;
+    verifierError(code, message)(e);
+    error = e as VerifierError;
     return true;
   });
   return error!;
@@ -190,7 +168,7 @@ describe('checkVcSignature: signature and organisation', () => {
     const s = stateOf();
     const [h, p, sig] = s.vc!.signingInput.split('.').concat(s.vc!.signature.toString('base64url'));
     const payload = { ...(JSON.parse(Buffer.from(p!, 'base64url').toString()) as Record<string, unknown>), sub: generateP256().did };
-    const forged = decodeJws(`${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${sig}`, { maxLength: 64 * 1024, maxHeaderLength: 24 * 1024 });
+    const forged = decodeVc(`${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${sig}`);
     rejects(ctx(withVc(s, forged)), ...BAD_SIGNATURE);
   });
 

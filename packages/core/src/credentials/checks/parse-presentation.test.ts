@@ -1,51 +1,30 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createIntermediateCa, createRootCa, createSealCertificate, generateP256, issueLearCredential,
-  type DevCertificate, type P256KeyPair,
-} from '@dome-verifier/dev-issuer';
+import { generateP256, type P256KeyPair } from '@dome-verifier/dev-issuer';
 import { signJws } from '../../jose/jws.ts';
-import { fixedClock } from '../../ports/clock.ts';
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
 import type { PresentationContext, PresentationDeps } from '../context.ts';
 import { credentialObject, MAX_VC_LENGTH, MAX_VP_LENGTH, parsePresentation } from './parse-presentation.ts';
 import { createCredentialCache } from '../credential-cache.ts';
+import {
+  issueVc, loadTestPki, NOW, ORG, presentationContext, presentationDeps, testPki, UNEXPECTED_REVOCATION, verifierError,
+} from './test-fixtures.ts';
 
-const ORG = 'VATES-T0000001';
-const NOW = Date.parse('2025-06-01T12:00:00Z');
-
-let root: DevCertificate;
-let intermediate: DevCertificate;
-let seal: DevCertificate;
 let holder: P256KeyPair;
 let vcJwt: string;
 
 before(async () => {
-  root = await createRootCa({ keyAlg: 'ES256', notBefore: new Date('2025-01-01T00:00:00Z') });
-  intermediate = await createIntermediateCa(root, { keyAlg: 'ES256', notBefore: new Date('2025-01-01T00:00:00Z') });
-  seal = await createSealCertificate(intermediate, { organizationIdentifier: ORG, organization: 'Test S.L.', country: 'ES', keyAlg: 'ES256' });
+  await loadTestPki();
   holder = generateP256();
-  vcJwt = issueLearCredential({
-    kind: 'machine', seal, chain: [intermediate], organizationIdentifier: ORG, mandatee: { id: holder.did },
-    validFrom: new Date(NOW - 86_400_000), validUntil: new Date(NOW + 86_400_000),
-  }).jwt;
+  vcJwt = issueVc({ mandatee: { id: holder.did } });
 });
 
 /** No parse step may touch a dependency: every one throws. */
-const DEPS: PresentationDeps = {
-  clock: fixedClock(NOW),
-  policy: { clockSkewSeconds: 60, acceptMillisecondTimestamps: true },
-  issuers: { lookup: () => Promise.reject(new Error('unexpected TIL lookup')) },
-  revocation: { isRevoked: () => Promise.reject(new Error('unexpected revocation lookup')) },
-  statusLists: { check: () => Promise.reject(new Error('unexpected status list check')) },
-  x5c: () => {
-    throw new Error('unexpected x5c verification');
-  },
-};
+const DEPS: PresentationDeps = presentationDeps({ revocation: UNEXPECTED_REVOCATION });
 
 const b64u = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
-const ctxFor = (vpJwt: string, deps: PresentationDeps = DEPS): PresentationContext => ({ input: { vpJwt, expectedKind: 'machine' }, deps, state: {} });
+const ctxFor = (vpJwt: string, deps: PresentationDeps = DEPS): PresentationContext => presentationContext({}, deps, { vpJwt });
 
 function vp(vpClaim: unknown, extra: Record<string, unknown> = {}): string {
   return signJws({ alg: 'ES256', typ: 'JWT', kid: holder.did }, { iss: holder.did, sub: holder.did, vp: vpClaim, ...extra }, holder.privateKey);
@@ -53,13 +32,7 @@ function vp(vpClaim: unknown, extra: Record<string, unknown> = {}): string {
 const vpWith = (...credentials: unknown[]) => vp({ '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], holder: holder.did, verifiableCredential: credentials });
 
 function rejects(vpJwt: string, code: ErrorCode, message: string | RegExp): void {
-  assert.throws(() => parsePresentation.run(ctxFor(vpJwt)), (e: unknown) => {
-    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
+  assert.throws(() => parsePresentation.run(ctxFor(vpJwt)), verifierError(code, message));
 }
 
 describe('parsePresentation', () => {
@@ -91,10 +64,8 @@ describe('parsePresentation', () => {
   });
 
   test('accepts a credential whose x5c header is longer than the 2 KiB JWS default', () => {
-    const big = issueLearCredential({
-      kind: 'machine', seal, chain: [intermediate, root], organizationIdentifier: ORG, mandatee: { id: holder.did },
-      validFrom: new Date(NOW - 1000), validUntil: new Date(NOW + 1000),
-    }).jwt;
+    const { intermediate, root } = testPki();
+    const big = issueVc({ chain: [intermediate, root], mandatee: { id: holder.did }, validFrom: new Date(NOW - 1000), validUntil: new Date(NOW + 1000) });
     assert.ok(big.indexOf('.') > 2048, 'fixture header must exceed 2048 characters');
     const ctx = ctxFor(vpWith(big));
     parsePresentation.run(ctx);

@@ -5,7 +5,8 @@ import { jwkToDidKey } from '@dome-verifier/did-key';
 import type { JwsHeader } from '../../jose/jws.ts';
 import { jwkThumbprint } from '../../jose/keys.ts';
 import { fixedClock } from '../../ports/clock.ts';
-import { FetchError, type FetchErrorReason, type FetchRequest, type FetchResponse } from '../../ports/fetcher.ts';
+import { FetchError, type FetchErrorReason, type FetchResponse } from '../../ports/fetcher.ts';
+import { fakeFetch, jsonResponse as json, type FakeAnswer } from '../../shared/fake-fetch.ts';
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
 import type { RegisteredClient } from '../../trust/trusted-services.ts';
@@ -36,27 +37,10 @@ const client = (clientId: string, jwkSetUrl: string | undefined): RegisteredClie
   postLogoutRedirectUris: [], requireAuthorizationConsent: false, requireProofKey: false, jwkSetUrl, tokenEndpointAuthenticationSigningAlgorithm: 'ES256',
 });
 
-type Answer = FetchResponse | Error | (() => FetchResponse | Error | Promise<FetchResponse>);
-
-/** A fetcher that answers from a queue (the last answer repeats) and records every request; no network. */
-function fakeFetch(...answers: Answer[]) {
-  const requests: FetchRequest[] = [];
-  const queue = [...answers];
-  const fetch = async (req: FetchRequest): Promise<FetchResponse> => {
-    requests.push(req);
-    const next = queue.length > 1 ? queue.shift()! : queue[0]!;
-    const a = typeof next === 'function' ? await next() : next;
-    if (a instanceof Error) throw a;
-    return a;
-  };
-  return { fetch, requests };
-}
-
-const json = (doc: unknown, status = 200): FetchResponse => ({ status, contentType: 'application/json', body: Buffer.from(JSON.stringify(doc)) });
 const jwk = (k: P256KeyPair, extra: Record<string, unknown> = {}) => ({ ...k.publicJwk, ...extra });
 const jwks = (...keys: Array<Record<string, unknown>>) => json({ keys });
 
-function setup(...answers: Answer[]) {
+function setup(...answers: FakeAnswer[]) {
   const clock = fixedClock(T0);
   const f = fakeFetch(...answers);
   const resolver = createClientKeyResolver({ issuer: ISSUER, fetch: f.fetch, ttlMs: TTL, now: clock.now, timeoutMs: 1500 });
