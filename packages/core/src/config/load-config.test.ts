@@ -103,7 +103,7 @@ describe('defaults', () => {
       urls: {
         onboarding: 'https://knowledgebase.dome-marketplace.eu',
         support: 'https://ticketing.dome-marketplace.eu',
-        wallet: 'https://wallet.dome-marketplace.eu',
+        // no wallet URL by default: the same-device button opens the openid4vp:// link
       },
       colors: { primary: '#2D58A7', primaryContrast: '#ffffff', secondary: '#14274A', secondaryContrast: '#00ADD3' },
       assets: {},

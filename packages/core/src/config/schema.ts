@@ -127,6 +127,14 @@ function httpUrl(defaultValue: string) {
   return z.preprocess(blank, s.default(defaultValue));
 }
 
+function optionalHttpUrl() {
+  const s = z.string(expected('an http(s) URL')).superRefine((v, ctx) => {
+    const problem = httpUrlProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+  return z.preprocess(blank, s.optional());
+}
+
 /** The issuer URL: http(s), no query or fragment, trailing `/` removed (tokens compare it exactly). */
 function issuerUrl() {
   return z.preprocess(
@@ -519,10 +527,11 @@ export const verifierConfigSchema = z.object({
           default: '`https://ticketing.dome-marketplace.eu`',
           description: 'Support link on the login page.',
         }),
-        wallet: documented(httpUrl('https://wallet.dome-marketplace.eu'), {
+        wallet: documented(optionalHttpUrl(), {
           type: 'http(s) URL',
-          default: '`https://wallet.dome-marketplace.eu`',
-          description: 'Wallet link on the login page (same-device login).',
+          default: 'none: the same-device button opens the `openid4vp://` link',
+          description:
+            'Wallet of the same-device button and the footer link. An https URL replaces `openid4vp://` and keeps the request query, as DOME does (set `https://wallet.dome-marketplace.eu` for the DOME wallet).',
         }),
       }),
       colors: z.object({
@@ -717,7 +726,7 @@ export interface VerifierConfig {
       };
     };
     readonly frontend: {
-      readonly urls: { readonly onboarding: string; readonly support: string; readonly wallet: string };
+      readonly urls: { readonly onboarding: string; readonly support: string; readonly wallet?: string };
       readonly colors: {
         readonly primary: string;
         readonly primaryContrast: string;
