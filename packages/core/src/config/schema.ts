@@ -119,20 +119,19 @@ export function httpUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
-function httpUrl(defaultValue: string) {
-  const s = z.string(expected('an http(s) URL')).superRefine((v, ctx) => {
+function httpUrlString() {
+  return z.string(expected('an http(s) URL')).superRefine((v, ctx) => {
     const problem = httpUrlProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
-  return z.preprocess(blank, s.default(defaultValue));
+}
+
+function httpUrl(defaultValue: string) {
+  return z.preprocess(blank, httpUrlString().default(defaultValue));
 }
 
 function optionalHttpUrl() {
-  const s = z.string(expected('an http(s) URL')).superRefine((v, ctx) => {
-    const problem = httpUrlProblem(v);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
-  return z.preprocess(blank, s.optional());
+  return z.preprocess(blank, httpUrlString().optional());
 }
 
 /** The issuer URL: http(s), no query or fragment, trailing `/` removed (tokens compare it exactly). */
