@@ -1,12 +1,5 @@
 /** Base64 helpers that are strict about alphabet but liberal about the two DOME encodings. */
 
-const B64URL_RE = /^[A-Za-z0-9_-]*$/;
-
-/** True when `s` uses only the base64url alphabet without padding (a JWS segment). */
-export function isBase64UrlSegment(s: string): boolean {
-  return B64URL_RE.test(s);
-}
-
 /**
  * Decodes standard or URL-safe base64, padded or not (DOME wallets send base64url without
  * padding, the IN2 issuer standard base64; dome-verifier-wire.md Appendix A.1). Returns
