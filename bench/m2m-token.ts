@@ -9,6 +9,7 @@
  *
  *   npm run bench                      # 20 s after a 5 s warm-up
  *   BENCH_SECONDS=30 BENCH_CONNECTIONS=32 npm run bench
+ *   BENCH_PREGENERATE=1 npm run bench    # assertions signed before the run (no generator crypto)
  *
  * Prints req/s, latency percentiles, non-2xx count and the server's RSS (current and peak).
  * Loopback only; the run is bounded in time and stops by itself.
@@ -42,6 +43,15 @@ async function main(): Promise<void> {
       const assertion = signJws({ alg: 'ES256', typ: 'JWT', kid: clientId }, { iss: clientId, sub: clientId, aud: issuer, iat, exp: iat + 60, jti: `bench-${process.pid}-${n++}`, vp_token: vpToken }, key.privateKey);
       return `${prefix}${assertion}`; // a compact JWS is URL-safe: no encoding needed
     };
+    // BENCH_PREGENERATE=1 signs every assertion before the run, so that the load generator does
+    // no crypto while measuring (isolates the server's latency from the generator's jitter).
+    const pregenerated: string[] = [];
+    if (process.env.BENCH_PREGENERATE === '1') {
+      const count = Math.ceil((SECONDS + WARMUP) * 3000);
+      for (let i = 0; i < count; i++) pregenerated.push(body());
+    }
+    let next = 0;
+    const nextBody = () => (next < pregenerated.length ? pregenerated[next++]! : body());
     const sample = body();
     const probe = await fetch(`${issuer}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: sample });
     if (!probe.ok) throw new Error(`probe request failed: ${probe.status} ${await probe.text()}`);
@@ -51,7 +61,7 @@ async function main(): Promise<void> {
         url: `${issuer}/oidc/token`,
         connections: CONNECTIONS,
         duration,
-        requests: [{ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: body() }) }],
+        requests: [{ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: nextBody() }) }],
       });
     await run(WARMUP);
     const r = await run(SECONDS);
