@@ -66,6 +66,9 @@ async function main(): Promise<void> {
     await run(WARMUP);
     const r = await run(SECONDS);
     const mem = server.rss();
+    const metrics = await (await fetch(`${issuer}/metrics`)).text();
+    const gauge = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+    const eventLoopLagMs = { p50: gauge('verifier_nodejs_eventloop_lag_p50_seconds') * 1000, p99: gauge('verifier_nodejs_eventloop_lag_p99_seconds') * 1000, max: gauge('verifier_nodejs_eventloop_lag_max_seconds') * 1000 };
     const result = {
       scenario: 'M2M client_credentials, LEARCredentialMachine VP in client assertion, full validation',
       pinned: server.pinned,
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
       latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
       non2xx: r.non2xx,
       errors: r.errors + r.timeouts,
+      serverEventLoopLagMs: eventLoopLagMs,
       serverRssMiB: mem.rssMiB,
       serverPeakRssMiB: mem.peakMiB,
       logLevel: LOG_LEVEL,
