@@ -57,6 +57,8 @@ export interface LoginSessions {
   get(id: string): Promise<LoginSession | undefined>;
   /** Marks the wallet answer as received; false when it was already received (one use per session). */
   claim(id: string): Promise<boolean>;
+  /** Undoes `claim` when the answer could not be judged (a trust service was down), so the wallet may retry. */
+  unclaim(id: string): Promise<void>;
   complete(id: string, redirectTo: string): Promise<void>;
   fail(id: string, error: string): Promise<void>;
   /**
@@ -121,6 +123,7 @@ export function createLoginSessions(store: Store, clock: Clock, lifetimeMs = 120
       if (!s) return false;
       return store.setIfAbsent(`login-claimed:${id}`, '1', Math.max(1000, s.expiresAt - clock.now()));
     },
+    unclaim: (id) => store.delete(`login-claimed:${id}`),
     complete: (id, redirectTo) => update(id, { status: 'complete', redirectTo }),
     fail: (id, error) => update(id, { status: 'failed', error }),
     async viewForBrowser(binding, state) {

@@ -5,7 +5,8 @@
  * and is answered once; the presentation runs the same pipeline as M2M with
  * `LEARCredentialEmployee`, this session's nonce and an accepted audience. On success an
  * authorization code is issued and the session completes with the RP redirect; on a
- * presentation failure the session is marked failed (the login page says so).
+ * presentation failure the session is marked failed (the login page says so); when a trust
+ * service is unavailable (503) the answer is released so that the wallet can post again.
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { PresentationDeps } from '../../credentials/context.ts';
@@ -46,7 +47,9 @@ export async function handleAuthorizationResponse(deps: WalletResponseDeps, para
       { onFailure: deps.onStepFailure },
     );
   } catch (e) {
+    // A judged presentation ends the login; an unavailable trust service does not: the wallet may retry.
     if (e instanceof VerifierError && e.status < 500) await deps.logins.fail(session.id, e.message);
+    else await deps.logins.unclaim(session.id);
     throw e;
   }
   const subject = subjectOf(verified.credential);
