@@ -1,5 +1,6 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { verifierError } from '../shared/expect-verifier-error.ts';
 import { gzipSync } from 'node:zlib';
 import { createIntermediateCa, createRootCa, createSealCertificate, x5cOf, type DevCertificate } from '@dome-verifier/dev-issuer';
 import { signJws, type JwsHeader } from '../jose/jws.ts';
@@ -177,12 +178,7 @@ describe('createStatusListChecker', () => {
   }
 
   async function rejects(p: Promise<unknown>, code: ErrorCode, message: string): Promise<void> {
-    await assert.rejects(p, (e: unknown) => {
-      assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
-      assert.equal(e.code, code, e.message);
-      assert.equal(e.message, message);
-      return true;
-    });
+    await assert.rejects(p, verifierError(code, message));
   }
 
   test('reports a credential whose bit is set as revoked and one whose bit is clear as valid', async () => {

@@ -16,8 +16,6 @@ import {
 } from '@dome-verifier/dev-issuer';
 import { decodeJws, type DecodedJws } from '../../jose/jws.ts';
 import { fixedClock } from '../../ports/clock.ts';
-import { VerifierError } from '../../errors/verifier-error.ts';
-import type { ErrorCode } from '../../errors/codes.ts';
 import type { TrustedIssuerRecord, TrustedIssuersRegistry } from '../../trust/trusted-issuers.ts';
 import type { RevocationList } from '../../trust/revocation-list.ts';
 import type { StatusListChecker, StatusOutcome } from '../../trust/status-list.ts';
@@ -186,12 +184,4 @@ export function fakeStatusLists(outcome: StatusOutcome | Error): StatusListCheck
 // --- Assertions -------------------------------------------------------------------------------
 
 /** An assert.throws / assert.rejects predicate: a VerifierError with this code and message (exact, or matching). */
-export function verifierError(code: ErrorCode, message: string | RegExp): (e: unknown) => true {
-  return (e: unknown) => {
-    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  };
-}
+export { verifierError } from '../../shared/expect-verifier-error.ts';

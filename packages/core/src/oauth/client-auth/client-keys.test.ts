@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { verifierError } from '../../shared/expect-verifier-error.ts';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { jwkToDidKey } from '@dome-verifier/did-key';
 import type { JwsHeader } from '../../jose/jws.ts';
@@ -7,7 +8,6 @@ import { jwkThumbprint } from '../../jose/keys.ts';
 import { fixedClock } from '../../ports/clock.ts';
 import { FetchError, type FetchErrorReason, type FetchResponse } from '../../ports/fetcher.ts';
 import { fakeFetch, jsonResponse as json, type FakeAnswer } from '../../shared/fake-fetch.ts';
-import { VerifierError } from '../../errors/verifier-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
 import type { RegisteredClient } from '../../trust/trusted-services.ts';
 import { createClientKeyResolver } from './client-keys.ts';
@@ -56,12 +56,7 @@ const sameKey = (key: KeyObject | undefined, k: P256KeyPair) => {
 };
 
 async function rejects(p: Promise<unknown>, code: ErrorCode, message: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof VerifierError, `expected VerifierError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.message, message);
-    return true;
-  });
+  await assert.rejects(p, verifierError(code, message));
 }
 
 describe('createClientKeyResolver: did:key clients', () => {
