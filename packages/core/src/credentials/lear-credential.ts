@@ -76,20 +76,20 @@ function power(p: Record<string, unknown>): Power {
   };
 }
 
-export type MapResult = { ok: true; credential: LearCredential } | { ok: false; reason: string };
+export type MapResult = { ok: true; credential: LearCredential } | { ok: false; code: 'ERR_VC_TYPE' | 'ERR_VC_MALFORMED'; reason: string };
 
 /** Maps a `vc` object; fails when the mandate structure every LEAR credential has is missing. */
 export function mapLearCredential(vc: Record<string, unknown>): MapResult {
   const types = credentialTypes(vc);
   const kind = kindOf(types);
-  if (!kind) return { ok: false, reason: 'is not a LEARCredentialEmployee or LEARCredentialMachine' };
+  if (!kind) return { ok: false, code: 'ERR_VC_TYPE', reason: 'is not a LEARCredentialEmployee or LEARCredentialMachine' };
   const subject = vc.credentialSubject;
-  if (!isRecord(subject)) return { ok: false, reason: 'has no credentialSubject object' };
+  if (!isRecord(subject)) return { ok: false, code: 'ERR_VC_MALFORMED', reason: 'has no credentialSubject object' };
   const mandate = subject.mandate;
-  if (!isRecord(mandate)) return { ok: false, reason: 'has no credentialSubject.mandate object' };
+  if (!isRecord(mandate)) return { ok: false, code: 'ERR_VC_MALFORMED', reason: 'has no credentialSubject.mandate object' };
   const { mandatee, mandator } = mandate;
-  if (!isRecord(mandatee)) return { ok: false, reason: 'has no mandate.mandatee object' };
-  if (!isRecord(mandator)) return { ok: false, reason: 'has no mandate.mandator object' };
+  if (!isRecord(mandatee)) return { ok: false, code: 'ERR_VC_MALFORMED', reason: 'has no mandate.mandatee object' };
+  if (!isRecord(mandator)) return { ok: false, code: 'ERR_VC_MALFORMED', reason: 'has no mandate.mandator object' };
   const powers = Array.isArray(mandate.power) ? mandate.power.filter(isRecord).map(power) : [];
   const issuer = vc.issuer;
   return {

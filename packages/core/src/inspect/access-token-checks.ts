@@ -111,7 +111,7 @@ export const checkAccessTokenCredential: Step<AccessTokenContext> = {
     const vc = state.jws!.payload.vc;
     if (!isRecord(vc)) throw new VerifierError('ERR_VC_MALFORMED', 'the access token has no vc object');
     const mapped = mapLearCredential(vc);
-    if (!mapped.ok) throw new VerifierError(mapped.reason.startsWith('is not a LEAR') ? 'ERR_VC_TYPE' : 'ERR_VC_MALFORMED', `the access token vc ${mapped.reason}`);
+    if (!mapped.ok) throw new VerifierError(mapped.code, `the access token vc ${mapped.reason}`);
   },
 };
 

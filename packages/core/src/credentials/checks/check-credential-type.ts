@@ -14,7 +14,7 @@ export const checkCredentialType: Step<PresentationContext> = {
     if (!vc) throw new VerifierError('ERR_VC_MALFORMED', 'the credential JWT has no vc claim');
     const mapped = mapLearCredential(vc);
     if (!mapped.ok) {
-      const code = mapped.reason.startsWith('is not a LEAR') ? 'ERR_VC_TYPE' : 'ERR_VC_MALFORMED';
+      const { code } = mapped;
       throw new VerifierError(code, code === 'ERR_VC_TYPE' ? `invalid credential type: expected ${EXPECTED[input.expectedKind]}` : `the credential ${mapped.reason}`);
     }
     if (mapped.credential.kind !== input.expectedKind) {
