@@ -14,7 +14,7 @@ import { fixedClock, createMemoryStore, type Store } from '@dome-verifier/core';
 import { loadConfig } from '@dome-verifier/core/config';
 import { createDevChain, createSealCertificate, createRootCa, issueLearCredential, generateP256, tirIssuerDocument, trustedServiceEntry, type DevCertificate, type IssueOptions } from '@dome-verifier/dev-issuer';
 import { createMachineTokenRequest, type MachineDialect } from '@dome-verifier/client';
-import { buildApp, createMetrics, createRuntime, type Runtime } from '@dome-verifier/server';
+import { buildApp, createMetrics, createRuntime, type Runtime, type WorkQueue } from '@dome-verifier/server';
 import type { FastifyInstance } from 'fastify';
 
 export const ISSUER = 'https://verifier.test';
@@ -69,6 +69,8 @@ export interface WorldOptions {
   til?: Record<string, { types: string[]; validFor?: { from: string; to: string } }>;
   /** A store shared with other worlds (several replicas), e.g. Redis; the caller closes it. Default: a private memory store. */
   store?: Store & { ping?(): Promise<boolean> };
+  /** The app's work queue (e.g. one with a manual scheduler); default: the configured one. */
+  workQueue?: WorkQueue;
 }
 
 export type TilMode = 'ok' | 'error' | 'hang';
@@ -176,7 +178,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const memory = options.store ? undefined : createMemoryStore({ clock, sweepIntervalMs: 3_600_000 }); // no background sweep: store-size assertions stay exact
   const store = options.store ?? memory!;
   const runtime = await createRuntime(config, { clock, store, metrics, logger: options.logger });
-  const app = await buildApp(runtime, { metrics, logger: options.logger });
+  const app = await buildApp(runtime, { metrics, logger: options.logger, workQueue: options.workQueue });
   if (options.listen) await app.listen({ host: '127.0.0.1', port });
 
   const issue: World['issue'] = (o = {}) => {

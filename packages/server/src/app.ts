@@ -15,11 +15,14 @@ import { oid4vpRoutes } from './routes/oid4vp.ts';
 import { loginRoutes, pickLang, sendErrorPage } from './routes/login.ts';
 import { MESSAGES } from './login/messages.ts';
 import { registeredClientCors } from './http/cors.ts';
+import { createWorkQueue, type WorkQueue } from './http/work-queue.ts';
 
 export interface AppOptions {
   metrics: Metrics;
   /** A pino logger (shared with the runtime); without one the app does not log. */
   logger?: FastifyBaseLogger;
+  /** The queue of the CPU-bound endpoints; by default one bounded by `server.maxQueuedRequests`. */
+  workQueue?: WorkQueue;
 }
 
 declare module 'fastify' {
@@ -65,8 +68,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
     request.log.info({ method: request.method, route, status: reply.statusCode, outcome: request.outcome, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
   });
 
+  // One queue for the CPU-bound endpoints, so that token and wallet requests share the CPU in
+  // arrival order (http/work-queue.ts).
+  const work = options.workQueue ?? createWorkQueue({ maxDepth: runtime.config.server.maxQueuedRequests });
+  metrics.watchWorkQueue(work);
+
   registeredClientCors(app, runtime.clients);
-  tokenRoute(app, runtime, metrics);
+  tokenRoute(app, runtime, metrics, work);
   wellKnownRoutes(app, runtime);
   opsRoutes(app, runtime, metrics);
   const frontend = runtime.config.verifier.frontend;
@@ -75,7 +83,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
     return sendErrorPage(reply, { ...o, title: MESSAGES[lang].invalidRequestTitle, lang, frontend });
   };
   authorizeRoutes(app, runtime, metrics, errorPage);
-  oid4vpRoutes(app, runtime);
+  oid4vpRoutes(app, runtime, work);
   loginRoutes(app, { logins: runtime.logins, frontend, issuer: runtime.issuer, clock: runtime.tokenDeps.clock });
   return app;
 }

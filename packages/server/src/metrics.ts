@@ -4,6 +4,7 @@
  * fetches by purpose and outcome, and the process defaults (RSS, event-loop lag, GC).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WorkQueue } from './http/work-queue.ts';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -15,12 +16,33 @@ export interface Metrics {
   readonly outboundDuration: Histogram<'purpose'>;
   readonly clients: Gauge;
   readonly clientListRefreshes: Counter<'outcome'>;
+  /** Exposes the work queue's depth and refusals (read at scrape time, no per-request cost). */
+  watchWorkQueue(queue: WorkQueue): void;
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'verifier_' });
+  const queues: WorkQueue[] = [];
+  new Gauge({
+    name: 'verifier_work_queue_depth',
+    help: 'Token and wallet-response requests waiting for CPU in the FIFO work queue.',
+    registers: [registry],
+    collect() {
+      this.set(queues.reduce((n, q) => n + q.depth, 0));
+    },
+  });
+  new Counter({
+    name: 'verifier_work_queue_refused_total',
+    help: 'Requests refused with 503 because the work queue was full (server.maxQueuedRequests).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(queues.reduce((n, q) => n + q.refused, 0));
+    },
+  });
   return {
+    watchWorkQueue: (queue) => void queues.push(queue),
     registry,
     requests: new Counter({ name: 'verifier_http_requests_total', help: 'HTTP requests by route, method, status and outcome (OAuth error code or "ok").', labelNames: ['route', 'method', 'status', 'outcome'], registers: [registry] }),
     duration: new Histogram({ name: 'verifier_http_request_duration_seconds', help: 'HTTP request latency by route.', labelNames: ['route', 'method'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] }),

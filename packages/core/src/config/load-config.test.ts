@@ -86,7 +86,7 @@ verifier:
 describe('defaults', () => {
   test('no file and no env gives the documented defaults', () => {
     const c = loadConfig({ env: {}, cwd: '/srv/verifier' });
-    assert.deepEqual(c.server, { host: '0.0.0.0', port: 8080 });
+    assert.deepEqual(c.server, { host: '0.0.0.0', port: 8080, maxQueuedRequests: 1024 });
     assert.equal(c.logLevel, 'info');
     const b = c.verifier.backend;
     assert.equal(b.url, 'http://localhost:8080');
@@ -301,7 +301,7 @@ verifier:
       - {name: C, trustedIssuersListUrl: https://c.example.org/, trustedServicesListUrl: https://c.example.org/tsl}
 `);
     const c = loadConfig({ env: { SPRING_CONFIG_ADDITIONAL_LOCATION: `file:${first}, file:${second}` } });
-    assert.deepEqual(c.server, { host: '127.0.0.1', port: 1008 });
+    assert.deepEqual(c.server, { host: '127.0.0.1', port: 1008, maxQueuedRequests: 1024 });
     assert.deepEqual(c.verifier.backend.trustFrameworks.map((t) => t.name), ['C']);
     assert.deepEqual(c.sources.file, [first, second]);
   });
@@ -422,10 +422,15 @@ describe('environment overrides', () => {
       file: yamlFile('server: {port: 9000, host: 10.0.0.1}\nlogLevel: warn\n'),
       env: { SERVER_PORT: '9100', PORT: '9200', HOST: '127.0.0.1', LOG_LEVEL: 'DEBUG', VERIFIER_DATA_DIR: 'state', VERIFIER_BACKEND_DATA_DIR: '/other' },
     });
-    assert.deepEqual(c.server, { host: '127.0.0.1', port: 9200 });
+    assert.deepEqual(c.server, { host: '127.0.0.1', port: 9200, maxQueuedRequests: 1024 });
     assert.equal(c.logLevel, 'debug');
     assert.equal(c.verifier.backend.dataDir, '/srv/verifier/state');
     assert.deepEqual([...c.sources.env].sort(), ['logLevel', 'server.host', 'server.port', 'verifier.backend.dataDir']);
+  });
+
+  test('SERVER_MAX_QUEUED_REQUESTS binds server.maxQueuedRequests; a value below 1 stops start-up naming the key', () => {
+    assert.equal(loadConfig({ env: { SERVER_MAX_QUEUED_REQUESTS: '16' } }).server.maxQueuedRequests, 16);
+    assert.throws(() => loadConfig({ env: { SERVER_MAXQUEUEDREQUESTS: '0' } }), /server\.maxQueuedRequests.*between 1 and 1000000/);
   });
 
   test('empty env values are ignored', () => {

@@ -333,6 +333,12 @@ export const verifierConfigSchema = z.object({
       aliases: ['PORT'],
       description: 'TCP port of the HTTP server; `PORT` wins over the file and `SERVER_PORT`.',
     }),
+    maxQueuedRequests: documented(int(1, 1_000_000, 1024), {
+      type: 'integer ≥ 1',
+      default: '`1024`',
+      description:
+        'Token and wallet-response requests allowed to wait for CPU (the FIFO work queue, docs/operations.md); one more is refused at once with 503 `temporarily_unavailable` (ERR_SERVER_BUSY). 1024 is about half a second of work per core.',
+    }),
   }),
   logLevel: documented(choice(LOG_LEVELS, 'info'), {
     type: LOG_LEVELS.join(' | '),
@@ -679,7 +685,7 @@ export interface TrustFrameworkConfig {
 }
 
 export interface VerifierConfig {
-  readonly server: { readonly host: string; readonly port: number };
+  readonly server: { readonly host: string; readonly port: number; readonly maxQueuedRequests: number };
   readonly logLevel: LogLevel;
   readonly verifier: {
     readonly backend: {

@@ -109,6 +109,7 @@ export const ERROR_CODES = {
   // --- dependencies and internal --------------------------------------------------------------
   ERR_TRUST_SERVICE_UNAVAILABLE: e('temporarily_unavailable', 503, 'A trust service (TIL, revocation or status list) is unreachable; the request fails closed.'),
   ERR_STORE_UNAVAILABLE: e('temporarily_unavailable', 503, 'The shared state store (Redis) is unreachable or too slow; the request fails closed and nothing is issued.'),
+  ERR_SERVER_BUSY: e('temporarily_unavailable', 503, 'Too many token or wallet requests are already waiting for CPU (`server.maxQueuedRequests`); refused before any processing, retry later.'),
   ERR_SERVER: e('server_error', 500, 'Unexpected internal failure (logged with a request id).'),
 } as const satisfies Record<string, ErrorSpec>;
 

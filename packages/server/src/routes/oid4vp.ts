@@ -9,10 +9,11 @@ import type { FastifyInstance } from 'fastify';
 import { handleAuthorizationResponse, parseFormBody, requestObjectKey, VerifierError } from '@dome-verifier/core';
 import type { Runtime } from '../runtime.ts';
 import { NO_STORE } from '../http/error-response.ts';
+import type { WorkQueue } from '../http/work-queue.ts';
 
 const CORS = { 'access-control-allow-origin': '*' } as const;
 
-export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime): void {
+export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime, work: WorkQueue): void {
   app.get<{ Params: { id: string } }>('/oid4vp/auth-request/:id', async (request, reply) => {
     const id = request.params.id;
     const jwt = /^[A-Za-z0-9_-]{20,64}$/.test(id) ? await runtime.store.take(requestObjectKey(id)) : undefined;
@@ -25,6 +26,7 @@ export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime): void {
     reply.headers({ ...CORS, ...NO_STORE });
     const type = request.headers['content-type'] ?? '';
     if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw new VerifierError('ERR_REQUEST_CONTENT_TYPE', 'the body must be application/x-www-form-urlencoded');
+    await work.turn();
     const params = parseFormBody(typeof request.body === 'string' ? request.body : '');
     try {
       await handleAuthorizationResponse(runtime.walletDeps, params);
