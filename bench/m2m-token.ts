@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     const mem = server.rss();
     const metrics = await (await fetch(`${issuer}/metrics`)).text();
     const gauge = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+    const mib = (bytes: number) => Math.round(bytes / 104857.6) / 10;
     const eventLoopLagMs = { p50: gauge('verifier_nodejs_eventloop_lag_p50_seconds') * 1000, p99: gauge('verifier_nodejs_eventloop_lag_p99_seconds') * 1000, max: gauge('verifier_nodejs_eventloop_lag_max_seconds') * 1000 };
     const result = {
       scenario: 'M2M client_credentials, LEARCredentialMachine VP in client assertion, full validation',
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
       serverEventLoopLagMs: eventLoopLagMs,
       serverRssMiB: mem.rssMiB,
       serverPeakRssMiB: mem.peakMiB,
+      serverHeapMiB: { total: mib(gauge('verifier_nodejs_heap_size_total_bytes')), used: mib(gauge('verifier_nodejs_heap_size_used_bytes')), external: mib(gauge('verifier_nodejs_external_memory_bytes')) },
       logLevel: LOG_LEVEL,
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

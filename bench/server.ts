@@ -1,5 +1,6 @@
 /**
- * Starts the production bundle of the verifier for a benchmark: built first, pinned to core 0
+ * Starts the production bundle of the verifier for a benchmark, with the node flags of `npm start`
+ * (package.json `config.node_flags`): built first, pinned to core 0
  * (`taskset -c 0`) while the calling process moves to core 1, on a fresh data folder with the
  * generated demo trust framework. Loopback only.
  */
@@ -36,7 +37,9 @@ export async function startBenchServer(options: { logLevel: string; nodeArgs?: s
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const pin = cpus().length > 1;
-  const args = [...(options.nodeArgs ?? '').split(' ').filter(Boolean), 'dist/server/main.mjs'];
+  // The node flags `npm start` uses (package.json config.node_flags), then the bench's own.
+  const startFlags = (JSON.parse(readFileSync('package.json', 'utf8')) as { config: { node_flags: string } }).config.node_flags;
+  const args = [...`${startFlags} ${options.nodeArgs ?? ''}`.split(' ').filter(Boolean), 'dist/server/main.mjs'];
   const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', VERIFIER_BACKEND_URL: issuer, VERIFIER_DATA_DIR: dataDir, LOG_LEVEL: options.logLevel, UV_THREADPOOL_SIZE: '1' };
   const out = options.stdout ? openSync(options.stdout, 'w') : 'ignore';
   const stdio: ['ignore', typeof out, 'inherit'] = ['ignore', out, 'inherit'];
