@@ -3,8 +3,8 @@
  * JSON text), a PEM (PKCS#8 or SEC1 "EC PRIVATE KEY"), or a hex scalar with optional `0x` (the
  * format of `VERIFIER_BACKEND_IDENTITY_PRIVATE_KEY` and of the IN2 tooling).
  */
-import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { jwkToDidKey, type P256PublicJwk } from '@dome-verifier/did-key';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { jwkToDidKey, p256PrivateKeyFromScalar, type P256PublicJwk } from '@dome-verifier/did-key';
 import type { CryptoKey } from 'jose';
 
 export interface LoadedP256Key {
@@ -54,17 +54,12 @@ function fromJwk(jwk: Record<string, unknown>): LoadedP256Key {
 }
 
 function fromHex(hex: string): LoadedP256Key {
-  const scalar = Buffer.from(hex.padStart(64, '0'), 'hex');
-  const ecdh = createECDH('prime256v1');
+  let key: KeyObject;
   try {
-    ecdh.setPrivateKey(scalar);
+    key = p256PrivateKeyFromScalar(Buffer.from(hex.padStart(64, '0'), 'hex'));
   } catch {
     throw new KeyLoadError('the hex scalar is not a valid P-256 private key');
   }
-  const point = ecdh.getPublicKey();
-  const x = point.subarray(1, 33).toString('base64url');
-  const y = point.subarray(33, 65).toString('base64url');
-  const key = createPrivateKey({ key: { kty: 'EC', crv: 'P-256', x, y, d: scalar.toString('base64url') }, format: 'jwk' });
   return fromKeyObject(key);
 }
 

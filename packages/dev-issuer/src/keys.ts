@@ -1,6 +1,6 @@
 /** P-256 holder keys (did:key) for demo machines, relying parties and test wallets. */
-import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { jwkToDidKey, type P256PublicJwk } from '@dome-verifier/did-key';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { jwkToDidKey, p256PrivateKeyFromScalar, type P256PublicJwk } from '@dome-verifier/did-key';
 
 export interface P256KeyPair {
   privateKey: KeyObject;
@@ -26,19 +26,13 @@ export function generateP256(): P256KeyPair {
 }
 
 function fromScalar(scalar: Buffer): P256KeyPair {
-  const ecdh = createECDH('prime256v1');
+  let key: KeyObject;
   try {
-    ecdh.setPrivateKey(scalar);
+    key = p256PrivateKeyFromScalar(scalar);
   } catch {
     throw new TypeError('not a valid P-256 private scalar');
   }
-  const point = ecdh.getPublicKey();
-  return fromKeyObject(
-    createPrivateKey({
-      key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url'), d: scalar.toString('base64url') },
-      format: 'jwk',
-    }),
-  );
+  return fromKeyObject(key);
 }
 
 /** Loads a P-256 private key from a JWK (object or JSON text), a PEM, or a hex scalar (optional `0x`). */

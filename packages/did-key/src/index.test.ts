@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { didKeyToJwk, jwkToDidKey, keyObjectToDidKey, didKeyToKeyObject, stripFragment, DidKeyError } from './index.ts';
+import { didKeyToJwk, jwkToDidKey, keyObjectToDidKey, didKeyToKeyObject, stripFragment, DidKeyError, p256PrivateKeyFromScalar } from './index.ts';
 
 // W3C did:key P-256 vectors and the IN2 test identity (dome-verifier-wire.md §9).
 const VECTORS = [
@@ -29,6 +29,22 @@ test('round-trips freshly generated keys', () => {
     const did = keyObjectToDidKey(privateKey);
     assert.deepEqual(didKeyToKeyObject(did).export({ format: 'jwk' }), publicKey.export({ format: 'jwk' }));
   }
+});
+
+test('a raw P-256 scalar gives the private key it came from (public point derived)', () => {
+  for (let i = 0; i < 5; i++) {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = privateKey.export({ format: 'jwk' });
+    const key = p256PrivateKeyFromScalar(Buffer.from(jwk.d!, 'base64url'));
+    assert.equal(key.type, 'private');
+    assert.deepEqual(key.export({ format: 'jwk' }), jwk);
+  }
+});
+
+test('a zero scalar or one not below the P-256 group order is refused with DidKeyError', () => {
+  const n = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
+  assert.throws(() => p256PrivateKeyFromScalar(Buffer.alloc(32)), DidKeyError);
+  assert.throws(() => p256PrivateKeyFromScalar(n), DidKeyError);
 });
 
 test('refuses did:key values of other key types (strict multicodec check)', () => {

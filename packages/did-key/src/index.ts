@@ -3,7 +3,7 @@
  * base58btc with multibase prefix `z`). Unlike the IN2 verifier, the multicodec prefix is
  * checked: a did:key of another key type is refused, never mis-decoded.
  */
-import { createPublicKey, ECDH, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, ECDH, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { base58 } from '@scure/base';
 
 export interface P256PublicJwk {
@@ -79,4 +79,22 @@ export function didKeyToKeyObject(did: string): KeyObject {
 export function keyObjectToDidKey(key: KeyObject): string {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
   return jwkToDidKey(pub.export({ format: 'jwk' }));
+}
+
+/**
+ * Private KeyObject of a raw 32-byte P-256 scalar (the hex `privateKey` of IN2 configuration,
+ * the `d` of a bare JWK): the public point is derived from it. Throws DidKeyError when the bytes
+ * are not a valid P-256 private scalar (zero, or not below the group order).
+ */
+export function p256PrivateKeyFromScalar(scalar: Uint8Array): KeyObject {
+  const d = Buffer.from(scalar);
+  const ecdh = createECDH('prime256v1');
+  try {
+    ecdh.setPrivateKey(d);
+  } catch {
+    throw new DidKeyError('not a valid P-256 private scalar');
+  }
+  const point = ecdh.getPublicKey(); // 0x04 || x || y
+  const jwk = { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url'), d: d.toString('base64url') };
+  return createPrivateKey({ key: jwk, format: 'jwk' });
 }

@@ -4,9 +4,8 @@
  * resolution, deep freeze. Every failure is a `ConfigError` naming the key; values never appear
  * in messages or warnings.
  */
-import { createECDH, createPrivateKey } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
-import { keyObjectToDidKey } from '@dome-verifier/did-key';
+import { keyObjectToDidKey, p256PrivateKeyFromScalar } from '@dome-verifier/did-key';
 import { ConfigError } from './config-error.ts';
 import { bindEnv } from './env-binding.ts';
 import { loadFileSources, parsePropertyName, relaxedPath } from './file-source.ts';
@@ -102,18 +101,7 @@ function parse(raw: unknown): ParsedConfig {
 
 /** did:key of a 64-hex-digit P-256 private scalar. */
 export function didKeyFromPrivateKeyHex(hex: string): string {
-  const ecdh = createECDH('prime256v1');
-  const d = Buffer.from(hex, 'hex');
-  ecdh.setPrivateKey(d);
-  const point = ecdh.getPublicKey(); // 0x04 || x || y
-  const jwk = {
-    kty: 'EC',
-    crv: 'P-256',
-    x: point.subarray(1, 33).toString('base64url'),
-    y: point.subarray(33, 65).toString('base64url'),
-    d: d.toString('base64url'),
-  };
-  return keyObjectToDidKey(createPrivateKey({ key: jwk, format: 'jwk' }));
+  return keyObjectToDidKey(p256PrivateKeyFromScalar(Buffer.from(hex, 'hex')));
 }
 
 /** didKey must match privateKey; a missing didKey is derived; didKey alone is an error. */

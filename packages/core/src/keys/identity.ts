@@ -3,10 +3,10 @@
  * the OpenID4VP `client_id`. From configuration (hex scalar, as IN2) or, in development, a key
  * generated once and persisted under the data folder (0600) so tokens survive restarts.
  */
-import { createECDH, createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyObjectToDidKey } from '@dome-verifier/did-key';
+import { keyObjectToDidKey, p256PrivateKeyFromScalar } from '@dome-verifier/did-key';
 
 export interface Identity {
   readonly privateKey: KeyObject;
@@ -25,12 +25,7 @@ function fromPrivateKey(privateKey: KeyObject): Identity {
 export function identityFromHex(hex: string): Identity {
   const clean = hex.replace(/^0x/i, '');
   if (!/^[0-9a-fA-F]{64}$/.test(clean)) throw new Error('the identity private key must be 32 bytes of hex');
-  const d = Buffer.from(clean, 'hex');
-  const ecdh = createECDH('prime256v1');
-  ecdh.setPrivateKey(d);
-  const pub = ecdh.getPublicKey();
-  const jwk: JsonWebKey = { kty: 'EC', crv: 'P-256', d: d.toString('base64url'), x: pub.subarray(1, 33).toString('base64url'), y: pub.subarray(33, 65).toString('base64url') };
-  return fromPrivateKey(createPrivateKey({ key: jwk, format: 'jwk' }));
+  return fromPrivateKey(p256PrivateKeyFromScalar(Buffer.from(clean, 'hex')));
 }
 
 /** Loads `<dataDir>/identity.json`, creating it with a fresh key the first time. */
