@@ -43,14 +43,35 @@ describe('parseRevocationList', () => {
     assert.deepEqual([...parseRevocationList(`revoked_credentials:\n  - ${A}\n  - ${B}\n`)], [A, B]);
   });
 
-  test('reads an empty document, an empty key and an empty list as no revocations', () => {
-    for (const text of ['', '# nothing revoked\n', 'revoked_credentials:', 'revoked_credentials: []', 'other: 1']) {
+  test('reads an explicit empty list (YAML or JSON) as no revocations', () => {
+    for (const text of ['revoked_credentials: []', '# nothing revoked\nrevoked_credentials: []\n', '{"revoked_credentials": []}']) {
       assert.equal(parseRevocationList(text).size, 0, JSON.stringify(text));
     }
   });
 
-  test('ignores list members that are not strings', () => {
-    assert.deepEqual([...parseRevocationList(`revoked_credentials:\n  - "${A}"\n  - {id: x}\n  - null\n`)], [A]);
+  test('refuses a document without an explicit revoked_credentials list: empty, comment only, null, other keys, a rate-limit message', () => {
+    for (const text of ['', '   \n', '# nothing revoked\n', 'null', '~']) {
+      assert.throws(() => parseRevocationList(text), { message: 'revoked credential list is not a YAML mapping' }, JSON.stringify(text));
+    }
+    for (const text of ['other: 1', '{"message":"rate limited"}', '{}', 'Revoked_Credentials: []']) {
+      assert.throws(() => parseRevocationList(text), { message: 'revoked credential list has no revoked_credentials key' }, JSON.stringify(text));
+    }
+    for (const text of ['revoked_credentials:', 'revoked_credentials: ~', 'revoked_credentials: {}', 'revoked_credentials: 0']) {
+      assert.throws(() => parseRevocationList(text), { message: 'revoked_credentials is not a list' }, JSON.stringify(text));
+    }
+  });
+
+  test('refuses a list with a member that is not a string (it may be the credential someone meant to revoke)', () => {
+    assert.throws(() => parseRevocationList(`revoked_credentials:\n  - "${A}"\n  - {id: x}\n`), { message: 'revoked_credentials[1] is not a string' });
+    assert.throws(() => parseRevocationList(`revoked_credentials:\n  - "${A}"\n  -\n`), { message: 'revoked_credentials[1] is not a string' });
+    assert.throws(() => parseRevocationList('revoked_credentials: [1234567]'), { message: 'revoked_credentials[0] is not a string' });
+  });
+
+  test('refuses a deeply nested document before composing it, and an oversized one before lexing it', () => {
+    const deep = `revoked_credentials: ${'['.repeat(102_400)}${']'.repeat(102_400)}`;
+    assert.throws(() => parseRevocationList(deep), { message: 'revoked credential list nests deeper than 32 levels' });
+    assert.throws(() => parseRevocationList(deep), { message: 'revoked credential list nests deeper than 32 levels' }, 'a second parse in the same process is just as safe');
+    assert.throws(() => parseRevocationList(`revoked_credentials:\n${'  - "x"\n'.repeat(150_000)}`), { message: 'revoked credential list is longer than 1048576 characters' });
   });
 
   test('refuses a document that is not a mapping, or a revoked_credentials that is not a list', () => {
@@ -100,7 +121,7 @@ describe('createRevocationList', () => {
   });
 
   test('fails closed when the first load fails (HTTP error, fetch error, invalid YAML)', async () => {
-    for (const answer of [yaml('', 404), yaml('', 500), new FetchError('timeout', 'timeout'), yaml('- not a mapping')]) {
+    for (const answer of [yaml('', 404), yaml('', 500), new FetchError('timeout', 'timeout'), yaml('- not a mapping'), yaml(''), yaml('{"message":"rate limited"}')]) {
       const { list } = setup(answer);
       await assert.rejects(list.isRevoked(A), UNAVAILABLE);
     }
@@ -119,6 +140,17 @@ describe('createRevocationList', () => {
     clock.advance(TTL - 1);
     assert.equal(await list.isRevoked(A), true);
     assert.ok(requests.length >= 2, 'each check after the TTL retries the fetch');
+  });
+
+  test('a 200 answer without a usable list is a failed refresh: the last good list serves its grace, then checks fail closed', async () => {
+    for (const unusable of ['', '{"message":"rate limited"}', 'revoked_credentials:', `revoked_credentials: ${'['.repeat(1000)}`]) {
+      const { list, clock } = setup(yaml(PRODUCTION_YAML), yaml(unusable), yaml(unusable));
+      assert.equal(await list.isRevoked(A), true);
+      clock.advance(TTL);
+      assert.equal(await list.isRevoked(A), true, `${JSON.stringify(unusable.slice(0, 30))} did not replace the last good list`);
+      clock.advance(TTL);
+      await assert.rejects(list.isRevoked(A), (e: unknown) => UNAVAILABLE(e));
+    }
   });
 
   test('after the stale window (two TTLs since the last good load) checks fail closed', async () => {

@@ -2,11 +2,17 @@
  * Legacy DOME revoked-credential list (`revokedCredentialListUrl`, YAML
  * `revoked_credentials: [ids]`; dome-verifier-wire.md §4.6). Cached for a bounded TTL; when a
  * refresh fails the last good list is used for at most one more TTL, then checks fail closed.
+ *
+ * Only a mapping with an explicit `revoked_credentials` list (possibly `[]`) of strings is an
+ * answer. Anything else that answers 200 — an empty body, `null`, a mapping without the key
+ * (`{"message":"rate limited"}`), a non-list value, a list with non-string members — is unusable
+ * and treated exactly like an HTTP 500: reading it as "nothing revoked" would let every revoked
+ * credential through whenever the list's server has a bad moment.
  */
-import { parse as parseYaml } from 'yaml';
 import type { Fetcher } from '../ports/fetcher.ts';
 import { VerifierError } from '../errors/verifier-error.ts';
 import { isRecord } from '../shared/json.ts';
+import { parseYamlBounded } from '../shared/yaml.ts';
 
 export interface RevocationList {
   isRevoked(credentialId: string): Promise<boolean>;
@@ -19,13 +25,20 @@ export interface RevocationListOptions {
   now?: () => number;
 }
 
+/** 1 MiB ≈ 24,000 ids (the production list holds a handful); parsing that takes ≈ 0.3 s. */
+export const MAX_REVOCATION_LIST_BYTES = 1024 * 1024;
+
+/** Reads the list; throws for any document that is not an explicit `revoked_credentials` list of strings. */
 export function parseRevocationList(text: string): Set<string> {
-  const doc: unknown = parseYaml(text, { maxAliasCount: 10 });
-  if (doc === null || doc === undefined) return new Set();
+  const doc = parseYamlBounded(text, { name: 'revoked credential list', maxLength: MAX_REVOCATION_LIST_BYTES, maxAliasCount: 10 });
   if (!isRecord(doc)) throw new Error('revoked credential list is not a YAML mapping');
-  const ids = doc.revoked_credentials ?? [];
+  if (!('revoked_credentials' in doc)) throw new Error('revoked credential list has no revoked_credentials key');
+  const ids: unknown = doc.revoked_credentials;
   if (!Array.isArray(ids)) throw new Error('revoked_credentials is not a list');
-  return new Set(ids.filter((x): x is string => typeof x === 'string'));
+  const bad = ids.findIndex((x) => typeof x !== 'string');
+  // An entry we cannot read may be exactly the credential someone meant to revoke: refuse the list.
+  if (bad !== -1) throw new Error(`revoked_credentials[${bad}] is not a string`);
+  return new Set(ids as string[]);
 }
 
 export function createRevocationList(options: RevocationListOptions): RevocationList {
@@ -34,7 +47,7 @@ export function createRevocationList(options: RevocationListOptions): Revocation
   let inflight: Promise<Set<string>> | undefined;
 
   async function load(): Promise<Set<string>> {
-    const res = await options.fetch({ url: options.url, purpose: 'operator', maxBytes: 4 * 1024 * 1024 });
+    const res = await options.fetch({ url: options.url, purpose: 'operator', maxBytes: MAX_REVOCATION_LIST_BYTES, accept: 'application/yaml, text/yaml, */*' });
     if (res.status !== 200) throw new Error(`revoked credential list answered HTTP ${res.status}`);
     const ids = parseRevocationList(res.body.toString('utf8'));
     current = { ids, fetchedAt: now() };

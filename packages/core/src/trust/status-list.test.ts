@@ -330,5 +330,15 @@ describe('createStatusListChecker', () => {
       await rejects(setup(jsonBody({ nonce: 'nonce-2' })).checker.check(plain(), ISSUER), 'ERR_STATUS_LIST_INVALID', 'status list is not a JSON array');
       await rejects(setup(jsonBody('<html>')).checker.check(plain(), ISSUER), 'ERR_STATUS_LIST_INVALID', 'status list is not JSON');
     });
+
+    test('refuses an empty body and a rate-limit message (never read as "not revoked")', async () => {
+      await rejects(setup(jsonBody('')).checker.check(plain(), ISSUER), 'ERR_STATUS_LIST_INVALID', 'status list is not JSON');
+      await rejects(setup(jsonBody({ message: 'rate limited' })).checker.check(plain(), ISSUER), 'ERR_STATUS_LIST_INVALID', 'status list is not a JSON array');
+    });
+
+    test('refuses a deeply nested answer instead of overflowing the stack on it', async () => {
+      const deep = `[{"nonce":${'['.repeat(50_000)}${']'.repeat(50_000)}}]`;
+      await rejects(setup(jsonBody(deep)).checker.check(plain(), ISSUER), 'ERR_STATUS_LIST_INVALID', 'status list nests deeper than 32 levels');
+    });
   });
 });

@@ -11,7 +11,7 @@ import type { Fetcher } from '../ports/fetcher.ts';
 import { FetchError } from '../ports/fetcher.ts';
 import { VerifierError } from '../errors/verifier-error.ts';
 import { BoundedCache } from '../shared/bounded-cache.ts';
-import { isRecord } from '../shared/json.ts';
+import { DEFAULT_MAX_JSON_DEPTH, exceedsDepth, isRecord } from '../shared/json.ts';
 import { decodeJws, verifyJws } from '../jose/jws.ts';
 import { JoseError } from '../jose/errors.ts';
 import type { VerifiedChain } from '../keys/x509.ts';
@@ -108,6 +108,8 @@ export function createStatusListChecker(options: StatusListOptions): StatusListC
       throw invalid('is not JSON', e);
     }
     if (!Array.isArray(json)) throw invalid('is not a JSON array');
+    // `String()` of a nested array recurses: cap the depth before reading any member.
+    if (exceedsDepth(json, DEFAULT_MAX_JSON_DEPTH)) throw invalid(`nests deeper than ${DEFAULT_MAX_JSON_DEPTH} levels`);
     return { type: 'plain', nonces: new Set(json.filter(isRecord).map((x) => String(x.nonce))) };
   }
 

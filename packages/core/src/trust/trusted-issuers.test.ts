@@ -142,6 +142,20 @@ describe('createTrustedIssuersRegistry', () => {
     }
   });
 
+  test('fails closed with 503 on a 200 answer without an attributes list (a rate-limit message is not "trusted for nothing"), and does not cache it', async () => {
+    for (const body of [{ message: 'rate limited' }, {}, { did: DID }, { did: DID, attributes: null }, { did: DID, attributes: {} }]) {
+      const { registry, requests } = setup({}, json(body), json(TIL_DOC));
+      await assert.rejects(registry.lookup(DID), (e: unknown) => UNAVAILABLE(e) && /no attributes list/.test(String((e as Error).cause)), JSON.stringify(body));
+      assert.equal((await registry.lookup(DID))?.attributes.length, 2, 'the next lookup fetches again');
+      assert.equal(requests.length, 2);
+    }
+  });
+
+  test('an explicit empty attributes list is an answer: the issuer is known and trusted for nothing', async () => {
+    const { registry } = setup({}, json({ did: DID, attributes: [] }));
+    assert.deepEqual(await registry.lookup(DID), { did: DID, attributes: [] });
+  });
+
   test('does not cache failures: the next lookup fetches again', async () => {
     const { registry, requests } = setup({}, json('', 500), json(TIL_DOC));
     await assert.rejects(registry.lookup(DID), UNAVAILABLE);

@@ -1,7 +1,9 @@
 /**
  * Trusted Issuers List client (FIWARE TIL, EBSI TIR v4 shape; dome-verifier-wire.md §4.3):
  * `GET {trustedIssuersListUrl}{did}` → `{did, attributes:[{body: base64(JSON{validFor, credentialsType, claims})}]}`.
- * 404 means "not trusted"; any other failure fails closed with 503. Results are cached with a
+ * 404 means "not trusted"; any other failure fails closed with 503 — including a 200 whose body is
+ * not a JSON object with an `attributes` list (a rate-limit or error message must not read as
+ * "known issuer, trusted for nothing" and be cached as such). Results are cached with a
  * bounded TTL (positive and negative) and concurrent lookups of one DID share one fetch.
  */
 import type { Fetcher } from '../ports/fetcher.ts';
@@ -96,6 +98,7 @@ export function createTrustedIssuersRegistry(options: TrustedIssuersOptions): Tr
     } catch (e) {
       throw unavailable('TIL answer is not a JSON object', e);
     }
+    if (!Array.isArray(json.attributes)) throw unavailable('TIL answer has no attributes list');
     return parseTrustedIssuer(json, did);
   }
 

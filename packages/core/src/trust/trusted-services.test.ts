@@ -144,6 +144,13 @@ clients:
     assert.deepEqual(parseTrustedServicesList('clients: []'), { clients: [], warnings: [] });
   });
 
+  test('refuses a deeply nested or oversized document before composing it', () => {
+    const deep = `clients: ${'['.repeat(102_400)}${']'.repeat(102_400)}`;
+    for (let i = 0; i < 2; i++) assert.throws(() => parseTrustedServicesList(deep), { message: 'Trusted Services List nests deeper than 32 levels' });
+    const big = `clients:\n${`  - clientId: "${'x'.repeat(60)}"\n`.repeat(20_000)}`;
+    assert.throws(() => parseTrustedServicesList(big), { message: 'Trusted Services List is longer than 1048576 characters' });
+  });
+
   test('refuses YAML with excessive alias expansion (billion laughs)', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 8; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
@@ -229,6 +236,16 @@ describe('createClientRegistry', () => {
     assert.deepEqual(registry.all().map((c) => c.clientId), [MACHINE, 'new']);
     assert.equal(registry.get(MARKETPLACE), undefined);
     assert.equal(registry.loadedAt, 1_001);
+  });
+
+  test('a refresh answering an empty body, a keyless mapping or a deeply nested document keeps the last good list', async () => {
+    for (const text of ['', '{"message":"rate limited"}', `clients: ${'['.repeat(102_400)}${']'.repeat(102_400)}`]) {
+      const { registry, warnings } = setup(yamlResponse(PRODUCTION_YAML), yamlResponse(text));
+      await registry.refresh();
+      await registry.refresh();
+      assert.equal(registry.all().length, 4, JSON.stringify(text.slice(0, 30)));
+      assert.match(warnings.at(-1) ?? '', /refresh failed, keeping 4 clients/);
+    }
   });
 
   test('a failed refresh with invalid YAML also keeps the last good list', async () => {

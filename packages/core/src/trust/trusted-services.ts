@@ -3,9 +3,9 @@
  * Loaded at start and refreshed periodically; a failed refresh keeps the last good list
  * (IN2 V1/V2 never refreshed at all — SRS P0-6).
  */
-import { parse as parseYaml } from 'yaml';
 import type { Fetcher } from '../ports/fetcher.ts';
 import { isRecord } from '../shared/json.ts';
+import { parseYamlBounded } from '../shared/yaml.ts';
 
 export interface RegisteredClient {
   readonly clientId: string;
@@ -29,9 +29,14 @@ export interface ParsedServicesList {
   warnings: string[];
 }
 
-/** Parses the TSL YAML. Invalid entries are skipped with a warning; a list without `clients` is an error. */
+const MAX_TSL_BYTES = 1024 * 1024;
+
+/**
+ * Parses the TSL YAML (at most 1 MiB, nesting ≤ 32). Invalid entries are skipped with a warning;
+ * a list without `clients` is an error.
+ */
 export function parseTrustedServicesList(text: string): ParsedServicesList {
-  const doc: unknown = parseYaml(text, { maxAliasCount: 50 });
+  const doc = parseYamlBounded(text, { name: 'Trusted Services List', maxLength: MAX_TSL_BYTES, maxAliasCount: 50 });
   if (!isRecord(doc) || !Array.isArray(doc.clients)) throw new Error('Trusted Services List has no "clients" list');
   const clients: RegisteredClient[] = [];
   const warnings: string[] = [];
@@ -82,8 +87,6 @@ export interface ClientRegistryOptions {
   onRefresh?: (outcome: 'ok' | 'failed', clients: number) => void;
   now?: () => number;
 }
-
-const MAX_TSL_BYTES = 1024 * 1024;
 
 export function createClientRegistry(options: ClientRegistryOptions): ClientRegistry {
   let byId = new Map<string, RegisteredClient>();
