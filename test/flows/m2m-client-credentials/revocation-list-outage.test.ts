@@ -100,3 +100,23 @@ describe('a revoked credential list that was never usable', () => {
     });
   }
 });
+
+describe('a hanging revoked credential list', () => {
+  test('costs one fetch per token request, not one per id form (urn:uuid: and bare): the stub sees exactly one request', async () => {
+    const w = await createWorld({ trustOverHttp: true, revoked: [REVOKED_ID], env: { VERIFIER_BACKEND_CACHE_REVOKEDLISTTTLSECONDS: String(TTL_S), VERIFIER_BACKEND_CACHE_TRUSTEDISSUERSTTLSECONDS: '3600' } });
+    try {
+      const credential = w.issue({ id: 'urn:uuid:0b6f2d4e-5a7c-4e1b-9f3d-2c8a6e4b1d70' });
+      assert.equal((await w.post((await w.tokenRequest({ credential })).body)).status, 200);
+      w.stub!.setMode(TRUST_PATHS.revoked, 'hang');
+      w.clock.advance(TTL_S * 1000 + 1000); // stale: a refresh is due; the last good list is within its grace
+      w.stub!.resetCounts();
+      const t0 = Date.now();
+      const res = await w.post((await w.tokenRequest({ credential })).body);
+      assert.equal(res.status, 200, 'served from the last good list once the refresh timed out');
+      assert.equal(w.stub!.requests(TRUST_PATHS.revoked), 1, 'one fetch for both id forms');
+      assert.ok(Date.now() - t0 < 5000, `answered after ${Date.now() - t0} ms (outbound timeout 1 s)`);
+    } finally {
+      await w.close();
+    }
+  });
+});

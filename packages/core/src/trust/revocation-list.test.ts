@@ -88,9 +88,9 @@ describe('parseRevocationList', () => {
 describe('createRevocationList', () => {
   test('answers from the fetched list (exact id match) with an operator request', async () => {
     const { list, requests } = setup(yaml(PRODUCTION_YAML));
-    assert.equal(await list.isRevoked(A), true);
-    assert.equal(await list.isRevoked(A.toUpperCase()), false);
-    assert.equal(await list.isRevoked(`urn:uuid:${A}`), false);
+    assert.equal(await list.isRevoked([A]), true);
+    assert.equal(await list.isRevoked([A.toUpperCase()]), false);
+    assert.equal(await list.isRevoked([`urn:uuid:${A}`]), false);
     assert.equal(requests.length, 1);
     assert.equal(requests[0]?.url, URL);
     assert.equal(requests[0]?.purpose, 'operator');
@@ -98,13 +98,21 @@ describe('createRevocationList', () => {
 
   test('caches the list for the TTL and refetches when it has passed', async () => {
     const { list, requests, clock } = setup(yaml(PRODUCTION_YAML), yaml(`revoked_credentials: ["${A}", "${B}"]`));
-    assert.equal(await list.isRevoked(B), false);
+    assert.equal(await list.isRevoked([B]), false);
     clock.advance(TTL - 1);
-    assert.equal(await list.isRevoked(B), false);
+    assert.equal(await list.isRevoked([B]), false);
     assert.equal(requests.length, 1);
     clock.advance(1);
-    assert.equal(await list.isRevoked(B), true); // a new revocation takes effect within one TTL
+    assert.equal(await list.isRevoked([B]), true); // a new revocation takes effect within one TTL
     assert.equal(requests.length, 2);
+  });
+
+  test('answers for a set of ids (any listed id revokes) with one load', async () => {
+    const { list, requests } = setup(yaml(PRODUCTION_YAML));
+    assert.equal(await list.isRevoked([`urn:uuid:${A}`, A]), true);
+    assert.equal(await list.isRevoked([`urn:uuid:${B}`, B]), false);
+    assert.equal(await list.isRevoked([]), false);
+    assert.equal(requests.length, 1);
   });
 
   test('shares one fetch between concurrent checks', async () => {
@@ -114,7 +122,7 @@ describe('createRevocationList', () => {
       await gate;
       return yaml(PRODUCTION_YAML);
     });
-    const pending = Promise.all([list.isRevoked(A), list.isRevoked(B), list.isRevoked(A)]);
+    const pending = Promise.all([list.isRevoked([A]), list.isRevoked([B]), list.isRevoked([A])]);
     release();
     assert.deepEqual(await pending, [true, false, true]);
     assert.equal(requests.length, 1);
@@ -123,56 +131,56 @@ describe('createRevocationList', () => {
   test('fails closed when the first load fails (HTTP error, fetch error, invalid YAML)', async () => {
     for (const answer of [yaml('', 404), yaml('', 500), new FetchError('timeout', 'timeout'), yaml('- not a mapping'), yaml(''), yaml('{"message":"rate limited"}')]) {
       const { list } = setup(answer);
-      await assert.rejects(list.isRevoked(A), UNAVAILABLE);
+      await assert.rejects(list.isRevoked([A]), UNAVAILABLE);
     }
   });
 
   test('keeps the cause of an outage', async () => {
     const { list } = setup(yaml('', 503));
-    await assert.rejects(list.isRevoked(A), (e: unknown) => UNAVAILABLE(e) && /HTTP 503/.test(String((e as Error).cause)));
+    await assert.rejects(list.isRevoked([A]), (e: unknown) => UNAVAILABLE(e) && /HTTP 503/.test(String((e as Error).cause)));
   });
 
   test('when a refresh fails, serves the last good list for one more TTL (stale-if-error)', async () => {
     const { list, requests, clock } = setup(yaml(PRODUCTION_YAML), yaml('', 503));
-    assert.equal(await list.isRevoked(A), true);
+    assert.equal(await list.isRevoked([A]), true);
     clock.advance(TTL);
-    assert.equal(await list.isRevoked(A), true);
+    assert.equal(await list.isRevoked([A]), true);
     clock.advance(TTL - 1);
-    assert.equal(await list.isRevoked(A), true);
+    assert.equal(await list.isRevoked([A]), true);
     assert.ok(requests.length >= 2, 'each check after the TTL retries the fetch');
   });
 
   test('a 200 answer without a usable list is a failed refresh: the last good list serves its grace, then checks fail closed', async () => {
     for (const unusable of ['', '{"message":"rate limited"}', 'revoked_credentials:', `revoked_credentials: ${'['.repeat(1000)}`]) {
       const { list, clock } = setup(yaml(PRODUCTION_YAML), yaml(unusable), yaml(unusable));
-      assert.equal(await list.isRevoked(A), true);
+      assert.equal(await list.isRevoked([A]), true);
       clock.advance(TTL);
-      assert.equal(await list.isRevoked(A), true, `${JSON.stringify(unusable.slice(0, 30))} did not replace the last good list`);
+      assert.equal(await list.isRevoked([A]), true, `${JSON.stringify(unusable.slice(0, 30))} did not replace the last good list`);
       clock.advance(TTL);
-      await assert.rejects(list.isRevoked(A), (e: unknown) => UNAVAILABLE(e));
+      await assert.rejects(list.isRevoked([A]), (e: unknown) => UNAVAILABLE(e));
     }
   });
 
   test('after the stale window (two TTLs since the last good load) checks fail closed', async () => {
     const { list, clock } = setup(yaml(PRODUCTION_YAML), new FetchError('network', 'down'));
-    await list.isRevoked(A);
+    await list.isRevoked([A]);
     clock.advance(2 * TTL - 1);
-    assert.equal(await list.isRevoked(A), true);
+    assert.equal(await list.isRevoked([A]), true);
     clock.advance(1);
-    await assert.rejects(list.isRevoked(A), UNAVAILABLE);
-    await assert.rejects(list.isRevoked('anything'), UNAVAILABLE);
+    await assert.rejects(list.isRevoked([A]), UNAVAILABLE);
+    await assert.rejects(list.isRevoked(['anything']), UNAVAILABLE);
   });
 
   test('recovers once the list is reachable again, restarting the TTL', async () => {
     const { list, requests, clock } = setup(yaml(PRODUCTION_YAML), yaml('', 503), yaml(`revoked_credentials: ["${B}"]`));
-    await list.isRevoked(A);
+    await list.isRevoked([A]);
     clock.advance(2 * TTL);
-    await assert.rejects(list.isRevoked(A), UNAVAILABLE);
-    assert.equal(await list.isRevoked(B), true);
-    assert.equal(await list.isRevoked(A), false);
+    await assert.rejects(list.isRevoked([A]), UNAVAILABLE);
+    assert.equal(await list.isRevoked([B]), true);
+    assert.equal(await list.isRevoked([A]), false);
     const fetched = requests.length;
     clock.advance(TTL - 1);
-    await list.isRevoked(B);
+    await list.isRevoked([B]);
     assert.equal(requests.length, fetched);
   });
 });

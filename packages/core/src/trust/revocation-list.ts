@@ -15,7 +15,8 @@ import { isRecord } from '../shared/json.ts';
 import { parseYamlBounded } from '../shared/yaml.ts';
 
 export interface RevocationList {
-  isRevoked(credentialId: string): Promise<boolean>;
+  /** True when any of `credentialIds` is listed; one list load (one fetch at most) per call. */
+  isRevoked(credentialIds: readonly string[]): Promise<boolean>;
 }
 
 export interface RevocationListOptions {
@@ -69,8 +70,9 @@ export function createRevocationList(options: RevocationListOptions): Revocation
   }
 
   return {
-    async isRevoked(id) {
-      return (await ids()).has(id);
+    async isRevoked(credentialIds) {
+      const listed = await ids();
+      return credentialIds.some((id) => listed.has(id));
     },
   };
 }

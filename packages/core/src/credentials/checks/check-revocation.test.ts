@@ -39,24 +39,27 @@ describe('checkRevocation: legacy revoked_credentials list', () => {
   test('accepts a credential whose id is not in the list', async () => {
     const list = revoked(['a923523e-2130-4924-9e8f-4cc99fd2b3e8']);
     await checkRevocation.run(ctx(stateOf({ id: UUID, kind: 'employee' }), list));
-    assert.deepEqual(list.calls, [UUID]);
+    assert.deepEqual(list.calls, [[UUID]]);
   });
 
   test('refuses a credential whose id is in the list', async () => {
     await rejects(ctx(stateOf({ id: UUID, kind: 'employee' }), revoked([UUID])), ...REVOKED);
   });
 
-  test('refuses a urn:uuid: credential id listed in either form (with or without the prefix)', async () => {
+  test('refuses a urn:uuid: credential id listed in either form (with or without the prefix), asking the list once for both', async () => {
     await rejects(ctx(stateOf({ id: `urn:uuid:${UUID}` }), revoked([`urn:uuid:${UUID}`])), ...REVOKED);
     const bare = revoked([UUID]);
     await rejects(ctx(stateOf({ id: `urn:uuid:${UUID}` }), bare), ...REVOKED);
-    assert.deepEqual(bare.calls, [`urn:uuid:${UUID}`, UUID]);
+    assert.deepEqual(bare.calls, [[`urn:uuid:${UUID}`, UUID]]);
+    const unlisted = revoked(['a923523e-2130-4924-9e8f-4cc99fd2b3e8']);
+    await checkRevocation.run(ctx(stateOf({ id: `urn:uuid:${UUID}` }), unlisted));
+    assert.deepEqual(unlisted.calls, [[`urn:uuid:${UUID}`, UUID]], 'one lookup, so one fetch at most, even when neither form is listed');
   });
 
   test('does not add a urn:uuid: prefix to a bare id (an entry "urn:uuid:X" does not revoke id "X")', async () => {
     const list = revoked([`urn:uuid:${UUID}`]);
     await checkRevocation.run(ctx(stateOf({ id: UUID, kind: 'employee' }), list));
-    assert.deepEqual(list.calls, [UUID]);
+    assert.deepEqual(list.calls, [[UUID]]);
   });
 
   test('uses the VC JWT jti when the credential has no id', async () => {

@@ -15,8 +15,9 @@ export const checkRevocation: Step<PresentationContext> = {
     if (!c) return;
     const id = c.id ?? (typeof state.vc?.payload.jti === 'string' ? state.vc.payload.jti : undefined);
     if (id !== undefined && deps.revocation) {
-      const bare = id.startsWith('urn:uuid:') ? id.slice(9) : id;
-      if ((await deps.revocation.isRevoked(id)) || (bare !== id && (await deps.revocation.isRevoked(bare)))) {
+      // One lookup (one fetch at most) for both forms: the list may name `urn:uuid:X` or `X`.
+      const ids = id.startsWith('urn:uuid:') ? [id, id.slice(9)] : [id];
+      if (await deps.revocation.isRevoked(ids)) {
         throw new VerifierError('ERR_VC_REVOKED', 'the credential has been revoked');
       }
     }

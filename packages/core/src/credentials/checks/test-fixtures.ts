@@ -156,14 +156,14 @@ export function fakeIssuers(entries: Record<string, TrustedIssuerRecord | Error>
 }
 
 /** A legacy revoked_credentials list holding `ids` (or failing with `failure`); records every query. */
-export function fakeRevocationList(ids: string[], failure?: Error): RevocationList & { calls: string[] } {
-  const calls: string[] = [];
+export function fakeRevocationList(ids: string[], failure?: Error): RevocationList & { calls: string[][] } {
+  const calls: string[][] = [];
   return {
     calls,
-    async isRevoked(id) {
-      calls.push(id);
+    async isRevoked(query) {
+      calls.push([...query]);
       if (failure) throw failure;
-      return ids.includes(id);
+      return query.some((id) => ids.includes(id));
     },
   };
 }
