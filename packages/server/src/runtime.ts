@@ -161,7 +161,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     clientKeys: createClientKeyResolver({ issuer, fetch, ttlMs: cache.clientJwksTtlSeconds * 1000, now }),
     presentationPolicy: { clockSkewSeconds: security.clockSkewSeconds, acceptMillisecondTimestamps: security.acceptMillisecondTimestamps },
     issuers: createTrustedIssuersRegistry({ baseUrl: framework.trustedIssuersListUrl, fetch, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now }),
-    revocation: framework.revokedCredentialListUrl ? createRevocationList({ url: framework.revokedCredentialListUrl, fetch, ttlMs: cache.revokedListTtlSeconds * 1000, now }) : undefined,
+    revocation: framework.revokedCredentialListUrl ? createRevocationList({ url: framework.revokedCredentialListUrl, fetch, ttlMs: cache.revokedListTtlSeconds * 1000, failureTtlMs: cache.failureTtlSeconds * 1000, now }) : undefined,
     statusLists: createStatusListChecker({ fetch, x5c, ttlMs: cache.statusListTtlSeconds * 1000, now }),
     x5c,
     credentials: createCredentialCache(),

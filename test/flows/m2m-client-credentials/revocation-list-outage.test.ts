@@ -120,3 +120,24 @@ describe('a hanging revoked credential list', () => {
     }
   });
 });
+
+describe('a failing revoked credential list is not re-fetched by every request', () => {
+  test('while the list serves a deeply nested document, a burst of token requests fetches and refuses it once per failure TTL; each gets 503 at once', async () => {
+    const w = await createWorld({ trustOverHttp: true, revoked: [REVOKED_ID], env: { VERIFIER_BACKEND_CACHE_FAILURETTLSECONDS: '5', VERIFIER_BACKEND_CACHE_TRUSTEDISSUERSTTLSECONDS: '3600' } });
+    try {
+      w.stub!.setMode(TRUST_PATHS.revoked, 'deep');
+      for (let i = 0; i < 10; i++) {
+        const t0 = Date.now();
+        await expectRejected(w, w.post((await w.tokenRequest()).body), 503, 'temporarily_unavailable', /revoked credential list is unavailable/);
+        assert.ok(Date.now() - t0 < 5000, `answered after ${Date.now() - t0} ms`);
+      }
+      assert.equal(w.stub!.requests(TRUST_PATHS.revoked), 1, 'one fetch within the failure TTL');
+      w.stub!.setMode(TRUST_PATHS.revoked, 'ok');
+      w.clock.advance(5000);
+      assert.equal((await w.post((await w.tokenRequest()).body)).status, 200, 'the first request after the failure TTL fetches again and recovers');
+      assert.equal(w.stub!.requests(TRUST_PATHS.revoked), 2);
+    } finally {
+      await w.close();
+    }
+  });
+});

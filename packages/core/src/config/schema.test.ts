@@ -23,7 +23,7 @@ test('the key table lists YAML paths and IN2 Helm env-var names', () => {
     'verifier.backend.accessToken.expiresInSeconds', 'verifier.backend.security.clockSkewSeconds',
     'verifier.backend.security.maxAssertionLifetimeSeconds', 'verifier.backend.security.acceptMillisecondTimestamps',
     'verifier.backend.cache.trustedIssuersTtlSeconds', 'verifier.backend.cache.statusListTtlSeconds',
-    'verifier.backend.cache.clientJwksTtlSeconds', 'verifier.backend.cache.revokedListTtlSeconds', 'verifier.backend.clientsRefreshSeconds',
+    'verifier.backend.cache.clientJwksTtlSeconds', 'verifier.backend.cache.revokedListTtlSeconds', 'verifier.backend.cache.failureTtlSeconds', 'verifier.backend.clientsRefreshSeconds',
     'verifier.backend.dataDir', 'verifier.frontend.urls.wallet', 'verifier.frontend.colors.secondaryContrast', 'verifier.frontend.logoSrc',
     'verifier.frontend.assets.baseUrl', 'verifier.frontend.defaultLang', 'verifier.backend.trustFrameworks[i].revokedCredentialListUrl',
   ]) {

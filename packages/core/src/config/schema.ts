@@ -482,6 +482,12 @@ export const verifierConfigSchema = z.object({
           default: '`60`',
           description: 'How long the legacy revoked-credentials list is cached, in seconds.',
         }),
+        failureTtlSeconds: documented(int(0, 300, 5), {
+          type: 'integer 0–300',
+          default: '`5`',
+          description:
+            'After a failed load of the revoked-credentials list (error, timeout, or an unusable answer), checks within this many seconds do not fetch it again: they use the last good list within its grace, or fail closed with 503 at once. `0` re-fetches on every check.',
+        }),
       }),
       clientsRefreshSeconds: documented(int(1, MAX_TTL, 300), {
         type: `integer 1–${MAX_TTL}`,
@@ -719,6 +725,7 @@ export interface VerifierConfig {
         readonly statusListTtlSeconds: number;
         readonly clientJwksTtlSeconds: number;
         readonly revokedListTtlSeconds: number;
+        readonly failureTtlSeconds: number;
       };
       readonly clientsRefreshSeconds: number;
       /** Absolute path. */

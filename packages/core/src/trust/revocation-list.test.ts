@@ -9,6 +9,7 @@ import { createRevocationList, parseRevocationList } from './revocation-list.ts'
 const URL = 'https://tf.example/prd/revoked_credential_list.yaml';
 const T0 = Date.parse('2025-06-01T12:00:00Z');
 const TTL = 60_000;
+const FAILURE_TTL = 5_000;
 const A = 'a923523e-2130-4924-9e8f-4cc99fd2b3e8';
 const B = 'urn:uuid:2f6c5a6b-1c1d-4d7e-9b7a-0e0c2b9c0d11';
 
@@ -21,9 +22,13 @@ revoked_credentials:
 const yaml = (text: string, status = 200): FetchResponse => ({ status, contentType: 'application/yaml', body: Buffer.from(text) });
 
 function setup(...answers: FakeAnswer[]) {
+  return setupWith({}, ...answers);
+}
+
+function setupWith(options: { failureTtlMs?: number }, ...answers: FakeAnswer[]) {
   const clock = fixedClock(T0);
   const { fetch, requests } = fakeFetch(...answers);
-  const list = createRevocationList({ url: URL, ttlMs: TTL, now: clock.now, fetch });
+  const list = createRevocationList({ url: URL, ttlMs: TTL, failureTtlMs: FAILURE_TTL, now: clock.now, fetch, ...options });
   return { clock, list, requests };
 }
 
@@ -176,11 +181,69 @@ describe('createRevocationList', () => {
     await list.isRevoked([A]);
     clock.advance(2 * TTL);
     await assert.rejects(list.isRevoked([A]), UNAVAILABLE);
+    clock.advance(FAILURE_TTL);
     assert.equal(await list.isRevoked([B]), true);
     assert.equal(await list.isRevoked([A]), false);
     const fetched = requests.length;
     clock.advance(TTL - 1);
     await list.isRevoked([B]);
     assert.equal(requests.length, fetched);
+  });
+
+  test('after a failed refresh, checks within the failure TTL do not fetch again: they get the last good list within its grace', async () => {
+    const { list, requests, clock } = setup(yaml(PRODUCTION_YAML), yaml('', 503), yaml(`revoked_credentials: ["${B}"]`));
+    await list.isRevoked([A]);
+    clock.advance(TTL);
+    assert.equal(await list.isRevoked([A]), true);
+    assert.equal(requests.length, 2);
+    for (let i = 0; i < 5; i++) {
+      clock.advance(FAILURE_TTL / 5 - 1);
+      assert.equal(await list.isRevoked([A]), true);
+    }
+    assert.equal(requests.length, 2, 'no fetch within the failure TTL');
+    clock.advance(5);
+    assert.equal(await list.isRevoked([B]), true, 'the first check after the failure TTL fetches again');
+    assert.equal(requests.length, 3);
+  });
+
+  test('with no usable list, checks within the failure TTL fail closed at once without fetching (a deep or hanging list is read once per failure TTL)', async () => {
+    const { list, requests, clock } = setup(yaml(`revoked_credentials: ${'['.repeat(100_000)}${']'.repeat(100_000)}`), yaml(PRODUCTION_YAML));
+    await assert.rejects(list.isRevoked([A]), (e: unknown) => UNAVAILABLE(e) && /nests deeper/.test(String((e as Error).cause)));
+    for (let i = 0; i < 10; i++) await assert.rejects(list.isRevoked([A]), (e: unknown) => UNAVAILABLE(e) && /nests deeper/.test(String((e as Error).cause)));
+    clock.advance(FAILURE_TTL - 1);
+    await assert.rejects(list.isRevoked([A]), UNAVAILABLE);
+    assert.equal(requests.length, 1);
+    clock.advance(1);
+    assert.equal(await list.isRevoked([A]), true);
+    assert.equal(requests.length, 2);
+  });
+
+  test('a failure TTL of 0 turns the negative cache off', async () => {
+    const { list, requests } = setupWith({ failureTtlMs: 0 }, yaml('', 503), yaml('', 503), yaml(PRODUCTION_YAML));
+    await assert.rejects(list.isRevoked([A]), UNAVAILABLE);
+    await assert.rejects(list.isRevoked([A]), UNAVAILABLE);
+    assert.equal(await list.isRevoked([A]), true);
+    assert.equal(requests.length, 3);
+  });
+
+  test('status() reports unloaded, ok, stale (serving the last good list) and failing, with the last success and error', async () => {
+    const { list, clock } = setup(yaml(PRODUCTION_YAML), yaml('{"message":"rate limited"}'), yaml(PRODUCTION_YAML));
+    assert.deepEqual(list.status(), { state: 'unloaded', lastSuccessAt: undefined, lastFailureAt: undefined, lastError: undefined, entries: undefined });
+    await list.isRevoked([A]);
+    assert.deepEqual(list.status(), { state: 'ok', lastSuccessAt: T0, lastFailureAt: undefined, lastError: undefined, entries: 1 });
+    clock.advance(TTL);
+    assert.equal(list.status().state, 'ok', 'a list past its TTL is refreshed on the next check; nothing has failed yet');
+    await list.isRevoked([A]);
+    assert.deepEqual(list.status(), { state: 'stale', lastSuccessAt: T0, lastFailureAt: T0 + TTL, lastError: 'revoked credential list has no revoked_credentials key', entries: 1 });
+    clock.advance(TTL);
+    assert.equal(list.status().state, 'failing', 'past the grace, checks fail closed');
+    await list.isRevoked([A]);
+    assert.deepEqual(list.status(), { state: 'ok', lastSuccessAt: T0 + 2 * TTL, lastFailureAt: T0 + TTL, lastError: undefined, entries: 1 });
+  });
+
+  test('status() is failing when the first load failed', async () => {
+    const { list } = setup(new FetchError('timeout', 'timed out after 1000 ms: http://tf.example'));
+    await assert.rejects(list.isRevoked([A]), UNAVAILABLE);
+    assert.deepEqual(list.status(), { state: 'failing', lastSuccessAt: undefined, lastFailureAt: T0, lastError: 'timed out after 1000 ms: http://tf.example', entries: undefined });
   });
 });

@@ -248,6 +248,25 @@ describe('createClientRegistry', () => {
     }
   });
 
+  test('status() tells a readiness probe whether the last good list has clients and whether the last refresh failed', async () => {
+    const { registry, tick } = setup(yamlResponse(PRODUCTION_YAML), yamlResponse('', 503), yamlResponse('clients: []'));
+    assert.deepEqual(registry.status(), { state: 'unloaded', clients: 0, lastSuccessAt: undefined, lastFailureAt: undefined, lastError: undefined });
+    await registry.refresh();
+    assert.deepEqual(registry.status(), { state: 'ok', clients: 4, lastSuccessAt: 1_000, lastFailureAt: undefined, lastError: undefined });
+    tick(10);
+    await registry.refresh();
+    assert.deepEqual(registry.status(), { state: 'stale', clients: 4, lastSuccessAt: 1_000, lastFailureAt: 1_010, lastError: 'Trusted Services List answered HTTP 503' });
+    tick(10);
+    await registry.refresh();
+    assert.deepEqual(registry.status(), { state: 'ok', clients: 0, lastSuccessAt: 1_020, lastFailureAt: 1_010, lastError: undefined }, 'a valid empty list is a good load with no clients');
+  });
+
+  test('status() is failing when the first load failed', async () => {
+    const { registry } = setup(yamlResponse('{"message":"rate limited"}'));
+    await assert.rejects(registry.refresh());
+    assert.deepEqual(registry.status(), { state: 'failing', clients: 0, lastSuccessAt: undefined, lastFailureAt: 1_000, lastError: 'Trusted Services List has no "clients" list' });
+  });
+
   test('a failed refresh with invalid YAML also keeps the last good list', async () => {
     const { registry } = setup(yamlResponse(PRODUCTION_YAML), yamlResponse('clients: "not a list"'));
     await registry.refresh();

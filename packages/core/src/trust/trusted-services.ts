@@ -76,7 +76,20 @@ export interface ClientRegistry {
   /** Loads the list now; rejects when the first load fails, keeps the last good list afterwards. */
   refresh(): Promise<void>;
   readonly loadedAt: number | undefined;
+  /** For readiness probes: is there a good list, how many clients it has, did the last refresh fail. */
+  status(): ClientRegistryStatus;
   stop(): void;
+}
+
+export interface ClientRegistryStatus {
+  /** `stale`: the last refresh failed and the last good list is kept; `failing`: no list was ever loaded. */
+  state: 'unloaded' | 'ok' | 'stale' | 'failing';
+  /** Clients in the list in use (0 for a valid `clients: []`: every client is refused). */
+  clients: number;
+  lastSuccessAt: number | undefined;
+  lastFailureAt: number | undefined;
+  /** Why the latest refresh failed, while it is the latest outcome. */
+  lastError: string | undefined;
 }
 
 export interface ClientRegistryOptions {
@@ -93,6 +106,8 @@ export function createClientRegistry(options: ClientRegistryOptions): ClientRegi
   let list: readonly RegisteredClient[] = [];
   let loadedAt: number | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let lastFailure: { at: number; message: string } | undefined;
+  let failing = false;
   const now = options.now ?? Date.now;
 
   async function load(): Promise<void> {
@@ -111,11 +126,18 @@ export function createClientRegistry(options: ClientRegistryOptions): ClientRegi
     get loadedAt() {
       return loadedAt;
     },
+    status() {
+      const state = failing ? (loadedAt === undefined ? 'failing' : 'stale') : loadedAt === undefined ? 'unloaded' : 'ok';
+      return { state, clients: list.length, lastSuccessAt: loadedAt, lastFailureAt: lastFailure?.at, lastError: failing ? lastFailure?.message : undefined };
+    },
     async refresh() {
       try {
         await load();
+        failing = false;
         options.onRefresh?.('ok', list.length);
       } catch (e) {
+        lastFailure = { at: now(), message: e instanceof Error ? e.message : String(e) };
+        failing = true;
         options.onRefresh?.('failed', list.length);
         if (loadedAt === undefined) throw e;
         options.onWarning?.(`Trusted Services List refresh failed, keeping ${list.length} clients from the last good load: ${(e as Error).message}`);

@@ -98,7 +98,12 @@ const unexpected = (what: string) => () => Promise.reject(new Error(`unexpected 
 
 /** Dependencies that a step under test must not touch: each one fails. */
 export const UNEXPECTED_ISSUERS: TrustedIssuersRegistry = { lookup: unexpected('TIL lookup') };
-export const UNEXPECTED_REVOCATION: RevocationList = { isRevoked: unexpected('revocation lookup') };
+export const UNEXPECTED_REVOCATION: RevocationList = {
+  isRevoked: unexpected('revocation lookup'),
+  status: () => {
+    throw new Error('unexpected revocation status');
+  },
+};
 export const UNEXPECTED_STATUS_LISTS: StatusListChecker = { check: unexpected('status list check') };
 export const UNEXPECTED_X5C: X5cVerifier = () => {
   throw new Error('unexpected x5c verification');
@@ -165,6 +170,7 @@ export function fakeRevocationList(ids: string[], failure?: Error): RevocationLi
       if (failure) throw failure;
       return query.some((id) => ids.includes(id));
     },
+    status: () => ({ state: failure ? 'failing' : 'ok', lastSuccessAt: undefined, lastFailureAt: undefined, lastError: failure?.message, entries: ids.length }),
   };
 }
 
