@@ -16,8 +16,8 @@ export interface RpWorld {
   rp: MachineClient;
   user: MachineClient;
   employee: string;
-  /** A complete wallet login on `on` (default: this world); returns the authorization code. */
-  loginCode(on?: World): Promise<string>;
+  /** A complete wallet login on `on` (default: this world); returns the authorization code. `params` override the RP's authorize parameters. */
+  loginCode(on?: World, params?: Record<string, string>): Promise<string>;
   /** Redeems a fresh login's code and returns the token response (asserted 200). */
   session(on?: World): Promise<Record<string, unknown>>;
   codeForm(code: string, on?: World): URLSearchParams;
@@ -39,8 +39,8 @@ export async function createRpWorld(options: WorldOptions & { rp?: MachineClient
     rp,
     user,
     employee,
-    async loginCode(on = w) {
-      const login = await startLogin(on, { client_id: rp.did, redirect_uri: RP_CALLBACK, response_type: 'code', scope: 'openid learcredential', state: `st-${crypto.randomUUID()}`, nonce: 'n-1' });
+    async loginCode(on = w, params = {}) {
+      const login = await startLogin(on, { client_id: rp.did, redirect_uri: RP_CALLBACK, response_type: 'code', scope: 'openid learcredential', state: `st-${crypto.randomUUID()}`, nonce: 'n-1', ...params });
       const answer = await walletAnswer(on, login, user, employee);
       assert.equal(answer.status, 200, JSON.stringify(answer.json));
       return new URL((await browserRedirect(on, login))!).searchParams.get('code')!;

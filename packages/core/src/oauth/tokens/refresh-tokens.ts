@@ -67,3 +67,8 @@ export async function findRefreshToken(store: Store, clock: Clock, token: string
 export async function commitRefreshUse(store: Store, clock: Clock, found: FoundRefreshToken): Promise<boolean> {
   return store.setIfAbsent(usedKey(found.hash), found.record.familyId, Math.max(1000, found.record.expiresAt - clock.now()));
 }
+
+/** True once the token has been rotated (introspection: a used refresh token is inactive). */
+export async function isRefreshTokenUsed(store: Store, hash: string): Promise<boolean> {
+  return (await store.get(usedKey(hash))) !== undefined;
+}
