@@ -10,6 +10,8 @@ import { trustedServiceEntry } from '@dome-verifier/dev-issuer';
 import { decodePart, ISSUER, machineClientEntry, newMachine, type MachineClient, type World } from '../support/world.ts';
 import { clientAssertion, pkcePair } from '../support/h2m.ts';
 import { createRpWorld, rpClientEntry, type RpWorld } from '../support/h2m-session.ts';
+import { failingWrites } from '../support/store-faults.ts';
+import { createMemoryStore } from '@dome-verifier/core';
 
 const SPA_CALLBACK = 'https://spa.example/cb';
 type Caller = MachineClient | string | undefined;
@@ -250,6 +252,20 @@ describe('revocation and introspection', () => {
       assert.equal(w.storeSize(), size);
     });
 
+    test('a refused client assertion is counted once, under the client-auth step that refused it', async () => {
+      const failures = async () => {
+        const text = (await w.app.inject({ method: 'GET', url: '/metrics' })).body;
+        return [...text.matchAll(/^verifier_validation_failures_total\{([^}]*)\} (\d+)$/gm)].filter((m) => m[1]!.includes('ERR_ASSERTION_SIGNATURE')).map((m) => `${m[1]} ${m[2]}`);
+      };
+      const before = await failures();
+      const tokens = await s.session();
+      await refused(introspect(w, { ...rs, privateKey: newMachine().privateKey }, String(tokens.access_token)), 401, 'invalid_client', /signature/);
+      const after = await failures();
+      const count = (lines: string[], step: string) => Number(lines.find((l) => l.includes(`step="${step}"`))?.split(' ').pop() ?? 0);
+      assert.equal(count(after, 'assertion-signature') - count(before, 'assertion-signature'), 1);
+      assert.deepEqual(after.filter((l) => !l.includes('step="assertion-signature"')), [], 'not counted a second time under another step');
+    });
+
     test('revocation with a token_type_hint other than access_token / refresh_token, or of an ID token, is 400 unsupported_token_type', async () => {
       const tokens = await s.session();
       await refused(revoke(w, s.rp, String(tokens.access_token), { token_type_hint: 'id_token' }), 400, 'unsupported_token_type', /only access tokens and refresh tokens/);
@@ -307,5 +323,36 @@ describe('recordMachineTokens on', () => {
     assert.equal((await introspect(w, rs, at)).json.client_id, w.machine.did);
     await w.runtime.store.delete(`at:${jti}`); // e.g. a Redis flush
     inactive(await introspect(w, rs, at), 'unrecorded M2M token');
+  });
+});
+
+describe('revocation with the store failing', () => {
+  const memory = createMemoryStore({ sweepIntervalMs: 3_600_000 });
+  const store = failingWrites(memory);
+  let s: RpWorld;
+  before(async () => {
+    s = await createRpWorld({ store });
+  });
+  after(async () => {
+    await s.w.close();
+    await store.close();
+  });
+
+  test('a refused revocation write is 503 temporarily_unavailable, stores nothing, and the same request retried revokes', async () => {
+    const tokens = await s.session();
+    const form = { token: String(tokens.refresh_token) };
+    const body = new URLSearchParams({ ...form, client_id: s.rp.did, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: clientAssertion(s.w, s.rp) }).toString();
+    const send = () => s.w.app.inject({ method: 'POST', url: '/oidc/revoke', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
+    const size = memory.size;
+    store.failWrite(2); // 1: the assertion jti, 2: the family revocation
+    const res = await send();
+    assert.equal(res.statusCode, 503);
+    assert.equal(res.json().error, 'temporarily_unavailable');
+    assert.equal(res.headers['retry-after'], '5');
+    assert.equal(memory.size, size, 'nothing stored');
+    store.failWrite(0);
+    assert.equal((await send()).statusCode, 200);
+    const refresh = await s.w.post(s.refreshForm(String(tokens.refresh_token)));
+    assert.equal(refresh.json.error, 'invalid_grant', 'the retried revocation took effect');
   });
 });

@@ -7,18 +7,19 @@
 import { runSteps, type Step } from '../../shared/pipeline.ts';
 import type { TokenStateContext, TokenStateDeps } from './context.ts';
 import { introspectionRequest, revocationRequest } from './parse-token-parameter.ts';
-import { authenticateIntrospector, authenticateRevoker } from './authenticate-caller.ts';
+import { authenticateCaller, CLIENT_AUTH_STEP, requireConfidentialClient } from './authenticate-caller.ts';
 import { identifyToken } from './identify-token.ts';
 import { revokeToken } from './revoke-token.ts';
 import { describeToken } from './describe-token.ts';
 
-export const REVOCATION_STEPS: readonly Step<TokenStateContext>[] = [revocationRequest, authenticateRevoker, identifyToken, revokeToken];
-export const INTROSPECTION_STEPS: readonly Step<TokenStateContext>[] = [introspectionRequest, authenticateIntrospector, identifyToken, describeToken];
+export const REVOCATION_STEPS: readonly Step<TokenStateContext>[] = [revocationRequest, authenticateCaller, identifyToken, revokeToken];
+export const INTROSPECTION_STEPS: readonly Step<TokenStateContext>[] = [introspectionRequest, authenticateCaller, requireConfidentialClient, identifyToken, describeToken];
 
 async function run(steps: readonly Step<TokenStateContext>[], deps: TokenStateDeps, params: Readonly<Record<string, string>>, authorizationHeader: string | undefined): Promise<TokenStateContext> {
   const ctx: TokenStateContext = { params, authorizationHeader, deps, state: {} };
   try {
-    await runSteps(steps, ctx, deps.onStepFailure);
+    // Client authentication reports its failures from its own steps: not a second time here.
+    await runSteps(steps, ctx, (f) => (f.step === CLIENT_AUTH_STEP ? undefined : deps.onStepFailure?.(f)));
   } catch (e) {
     await ctx.state.client?.release().catch(() => undefined);
     throw e;
