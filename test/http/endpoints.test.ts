@@ -11,7 +11,7 @@ describe('public endpoints', () => {
   after(() => w.close());
   const get = (url: string) => w.app.inject({ method: 'GET', url });
 
-  test('discovery states only what is implemented: ES256, private_key_jwt or none, code with PKCE S256', async () => {
+  test('discovery states only what is implemented: ES256, private_key_jwt or none, code with PKCE S256, revocation and introspection', async () => {
     for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
       const doc = (await get(path)).json();
       assert.equal(doc.issuer, ISSUER);
@@ -24,7 +24,11 @@ describe('public endpoints', () => {
       assert.equal(doc.authorization_response_iss_parameter_supported, true);
       assert.deepEqual(doc.token_endpoint_auth_methods_supported, ['private_key_jwt', 'none']);
       assert.deepEqual(doc.id_token_signing_alg_values_supported, ['ES256']);
-      for (const absent of ['device_authorization_endpoint', 'userinfo_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'tls_client_certificate_bound_access_tokens']) {
+      assert.equal(doc.revocation_endpoint, `${ISSUER}/oidc/revoke`);
+      assert.equal(doc.introspection_endpoint, `${ISSUER}/oidc/introspect`);
+      assert.deepEqual(doc.revocation_endpoint_auth_methods_supported, ['private_key_jwt', 'none']);
+      assert.deepEqual(doc.introspection_endpoint_auth_methods_supported, ['private_key_jwt']);
+      for (const absent of ['device_authorization_endpoint', 'userinfo_endpoint', 'tls_client_certificate_bound_access_tokens']) {
         assert.equal(doc[absent], undefined, absent);
       }
     }

@@ -36,6 +36,8 @@ export { MACHINE_SCOPE, decodeVpTokenClaim } from './oauth/token/grants/client-c
 export type { TokenEndpointDeps, TokenResponse, TokenPolicy } from './oauth/token/context.ts';
 export { createAccessToken, type Signer, type AccessTokenTyp } from './oauth/tokens/create-access-token.ts';
 export { createDiscoveryDocument } from './oauth/tokens/create-discovery-document.ts';
+export { handleRevocationRequest, handleIntrospectionRequest, REVOCATION_STEPS, INTROSPECTION_STEPS } from './oauth/token-state/handle-token-state.ts';
+export type { TokenStateDeps } from './oauth/token-state/context.ts';
 
 export { runSteps, runAllSteps, type Step, type StepFailure } from './shared/pipeline.ts';
 

@@ -62,6 +62,17 @@ export class KeySetUnavailableError extends AccessTokenError {
   override readonly name = 'KeySetUnavailableError';
 }
 
+/**
+ * 503. Introspection mode: the verifier's introspection endpoint could not give an answer
+ * (unreachable, timed out, refused our client authentication, malformed reply). Fail closed: the
+ * token may be valid, but the API must not accept it without knowing it was not revoked.
+ */
+export class IntrospectionUnavailableError extends AccessTokenError {
+  readonly error = 'temporarily_unavailable';
+  readonly status = 503;
+  override readonly name = 'IntrospectionUnavailableError';
+}
+
 export function isAccessTokenError(e: unknown): e is AccessTokenError {
   return e instanceof AccessTokenError;
 }

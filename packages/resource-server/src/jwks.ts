@@ -27,11 +27,11 @@ export interface KeySource {
   refreshForUnknownKid(): Promise<boolean>;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-async function readCapped(res: Response, cap: number): Promise<string> {
+export async function readCapped(res: Response, cap: number): Promise<string> {
   const declared = Number(res.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > cap) throw new Error('document too large');
   if (!res.body) return '';
@@ -51,7 +51,7 @@ async function readCapped(res: Response, cap: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function getJson(f: typeof fetch, url: string): Promise<Record<string, unknown>> {
+export async function getJson(f: typeof fetch, url: string): Promise<Record<string, unknown>> {
   const res = await f(url, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   if (res.status !== 200) {
     await res.body?.cancel().catch(() => {});

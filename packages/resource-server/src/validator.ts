@@ -8,6 +8,7 @@ import { bearerToken, type HeadersLike } from './bearer.ts';
 import { parseLearCredential, type CredentialKind, type LearCredential } from './credential.ts';
 import { InvalidTokenError } from './errors.ts';
 import { createKeySource } from './jwks.ts';
+import { createIntrospector, type IntrospectionOptions } from './introspection.ts';
 
 export type AudienceCheck = string | readonly string[] | ((aud: string | string[] | undefined, claims: AccessTokenClaims) => boolean);
 
@@ -33,6 +34,12 @@ export interface ValidatorOptions {
   jwksCacheMaxAgeMs?: number;
   /** Milliseconds since the epoch. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Opt-in introspection mode: also ask the verifier (RFC 7662) whether each locally valid token
+   * is still active, so that revoked tokens and tokens of a detected code/refresh reuse are
+   * refused (401) within `cacheTtlMs`; 503 when the verifier cannot answer (fail closed).
+   */
+  introspection?: IntrospectionOptions;
 }
 
 export interface AccessTokenClaims extends JWTPayload {
@@ -141,6 +148,7 @@ export function createAccessTokenValidator(o: ValidatorOptions): AccessTokenVali
   const now = o.now ?? Date.now;
   const keySource = createKeySource({ issuer, fetch: o.fetch, jwks: o.jwks, maxAgeMs: o.jwksCacheMaxAgeMs ?? 600_000, now });
   const imported = new WeakMap<JWK, Map<string, Promise<VerificationKey | undefined>>>();
+  const introspector = o.introspection ? createIntrospector(issuer, o.introspection, o.fetch, now) : undefined;
 
   function importKey(jwk: JWK, alg: string): Promise<VerificationKey | undefined> {
     let byAlg = imported.get(jwk);
@@ -204,6 +212,10 @@ export function createAccessTokenValidator(o: ValidatorOptions): AccessTokenVali
     if (!checkAudience(o.audience, claims)) throw invalid('the access token is not intended for this resource server');
     if (claims.vc === undefined) throw invalid('the token carries no LEAR credential');
     const credential = parseLearCredential(claims.vc);
+    if (introspector) {
+      if (typeof claims.jti !== 'string' || claims.jti === '') throw invalid('the access token has no jti');
+      if (!(await introspector.isActive(token, claims.jti, claims.exp))) throw invalid('the access token is no longer active');
+    }
     return {
       token,
       header: result.protectedHeader,

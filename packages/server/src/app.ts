@@ -8,6 +8,7 @@ import type { Runtime } from './runtime.ts';
 import type { Metrics } from './metrics.ts';
 import { sendOAuthError, toVerifierError } from './http/error-response.ts';
 import { tokenRoute } from './routes/token.ts';
+import { introspectionRoute, revocationRoute } from './routes/token-state.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { authorizeRoutes, type ErrorPage } from './routes/authorize.ts';
@@ -75,6 +76,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
 
   registeredClientCors(app, runtime.clients);
   tokenRoute(app, runtime, metrics, work);
+  revocationRoute(app, runtime, work);
+  introspectionRoute(app, runtime, work);
   wellKnownRoutes(app, runtime);
   opsRoutes(app, runtime, metrics);
   const frontend = runtime.config.verifier.frontend;

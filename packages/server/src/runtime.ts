@@ -171,6 +171,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       accessTokenExpiresInSeconds: backend.accessToken.expiresInSeconds,
       idTokenExpiresInSeconds: backend.idToken.expiresInSeconds,
       refreshTokenExpiresInSeconds: backend.refreshToken.expiresInSeconds,
+      recordMachineTokens: backend.accessToken.recordMachineTokens,
     },
     signer: { key: identity.privateKey, kid: identity.did },
     onStepFailure: (f) => metrics?.validationFailures.inc({ code: f.error.code, step: f.step }),

@@ -94,7 +94,7 @@ describe('defaults', () => {
     assert.deepEqual(b.trustFrameworks, []);
     assert.deepEqual(b.x509, {});
     assert.deepEqual(b.outbound, { allowInsecure: false, timeoutMs: 2500 });
-    assert.deepEqual(b.accessToken, { typ: 'JWT', expiresInSeconds: 3600 });
+    assert.deepEqual(b.accessToken, { typ: 'JWT', expiresInSeconds: 3600, recordMachineTokens: false });
     assert.deepEqual(b.security, { clockSkewSeconds: 60, maxAssertionLifetimeSeconds: 300, acceptMillisecondTimestamps: true });
     assert.deepEqual(b.cache, { trustedIssuersTtlSeconds: 60, statusListTtlSeconds: 300, clientJwksTtlSeconds: 300, revokedListTtlSeconds: 60, failureTtlSeconds: 5 });
     assert.equal(b.clientsRefreshSeconds, 300);

@@ -404,6 +404,12 @@ export const verifierConfigSchema = z.object({
           default: '`3600`',
           description: 'Lifetime of access tokens in seconds (IN2: 3600).',
         }),
+        recordMachineTokens: documented(bool(false), {
+          type: 'boolean',
+          default: '`false`',
+          description:
+            'Record every M2M access token (`jti` → client, until `exp`) in the store. Off, M2M issuance writes nothing and introspection answers active for any unexpired, unrevoked M2M token it signed (its client inferred from `sub`). On, an M2M token is active only while its record exists (fail closed after a store loss), and introspection and revocation use the recorded client. H2M tokens are always recorded.',
+        }),
       }),
       idToken: z.object({
         expiresInSeconds: documented(int(30, 3600, 60), {
@@ -710,7 +716,7 @@ export interface VerifierConfig {
       /** Absolute path of the PEM trust-anchor file. */
       readonly x509: { readonly trustAnchors?: string };
       readonly outbound: { readonly allowInsecure: boolean; readonly timeoutMs: number };
-      readonly accessToken: { readonly typ: 'JWT' | 'at+jwt'; readonly expiresInSeconds: number };
+      readonly accessToken: { readonly typ: 'JWT' | 'at+jwt'; readonly expiresInSeconds: number; readonly recordMachineTokens: boolean };
       readonly idToken: { readonly expiresInSeconds: number };
       readonly refreshToken: { readonly expiresInSeconds: number };
       readonly login: { readonly lifetimeSeconds: number; readonly presentationAudiences: string };

@@ -15,6 +15,7 @@ export type OAuthErrorName =
   | 'unsupported_response_type'
   | 'invalid_request_object'
   | 'invalid_request_uri'
+  | 'unsupported_token_type'
   | 'temporarily_unavailable'
   | 'server_error';
 
@@ -105,6 +106,9 @@ export const ERROR_CODES = {
   ERR_GRANT_PKCE: e('invalid_grant', 400, 'code_verifier missing, unexpected, or not matching the S256 code_challenge.'),
   ERR_GRANT_REFRESH_INVALID: e('invalid_grant', 400, 'The refresh token is unknown, expired, revoked, or was issued to another client.'),
   ERR_GRANT_REFRESH_REUSED: e('invalid_grant', 400, 'A rotated refresh token was used again; its whole family is revoked.'),
+
+  // --- revocation and introspection ----------------------------------------------------------
+  ERR_TOKEN_TYPE_UNSUPPORTED: e('unsupported_token_type', 400, 'Revocation of an ID token, or a token_type_hint other than access_token / refresh_token (RFC 7009 §2.2.1).'),
 
   // --- dependencies and internal --------------------------------------------------------------
   ERR_TRUST_SERVICE_UNAVAILABLE: e('temporarily_unavailable', 503, 'A trust service (TIL, revocation or status list) is unreachable; the request fails closed.'),

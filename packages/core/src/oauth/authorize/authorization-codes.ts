@@ -2,7 +2,10 @@
  * Authorization codes: 256-bit random, stored by SHA-256 (a leaked store does not leak codes),
  * valid 60 s, bound to the client, the redirect_uri and the PKCE challenge, single use. The
  * record outlives the code by ten minutes so that a second redemption is recognised as reuse and
- * revokes the refresh-token family issued from the first (RFC 9700 §4.2.4, OAuth 2.1 §4.1.3).
+ * revokes the token family issued from the first (RFC 9700 §4.2.4, OAuth 2.1 §4.1.3).
+ *
+ * Redemption is read → check → prepare → commit: nothing is consumed until `commitCodeRedemption`,
+ * the exchange's last store write, succeeds (see grants/authorization-code.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
@@ -38,23 +41,31 @@ export async function issueAuthorizationCode(store: Store, clock: Clock, record:
   return code;
 }
 
-export type Redemption = { kind: 'ok'; record: CodeRecord; hash: string } | { kind: 'unknown' } | { kind: 'reused'; familyId: string | undefined };
-
-/**
- * Atomically marks the code used. The first caller gets the record; later callers learn it was
- * reused, with the refresh family to revoke (recorded with `bindFamily`).
- */
-export async function redeemAuthorizationCode(store: Store, code: string): Promise<Redemption> {
-  const hash = hashToken(code);
-  const raw = await store.get(codeKey(hash));
-  if (raw === undefined) return { kind: 'unknown' };
-  if (!(await store.setIfAbsent(`code-used:${hash}`, '', REUSE_WINDOW_MS))) {
-    return { kind: 'reused', familyId: (await store.get(`code-family:${hash}`)) || undefined };
-  }
-  return { kind: 'ok', record: JSON.parse(raw) as CodeRecord, hash };
+export interface FoundCode {
+  record: CodeRecord;
+  hash: string;
 }
 
-/** Remembers which refresh-token family a code produced (for revocation on reuse). */
-export async function bindFamily(store: Store, codeHash: string, familyId: string): Promise<void> {
-  await store.set(`code-family:${codeHash}`, familyId, REUSE_WINDOW_MS);
+/** Reads a code without consuming it (the grant checks client, redirect_uri and PKCE first). */
+export async function findAuthorizationCode(store: Store, code: string): Promise<FoundCode | undefined> {
+  const hash = hashToken(code);
+  const raw = await store.get(codeKey(hash));
+  return raw === undefined ? undefined : { record: JSON.parse(raw) as CodeRecord, hash };
+}
+
+const usedKey = (hash: string) => `code-used:${hash}`;
+
+/**
+ * The commit point of a code exchange, and its last store write: marks the code used, atomically
+ * with the refresh-token family it produced. True for the one caller that wins; every later (or
+ * concurrent) caller gets false and finds the winner's family with `familyOfUsedCode`, written by
+ * the same atomic operation — so reuse can always revoke, whatever the interleaving.
+ */
+export async function commitCodeRedemption(store: Store, hash: string, familyId: string): Promise<boolean> {
+  return store.setIfAbsent(usedKey(hash), familyId, REUSE_WINDOW_MS);
+}
+
+/** The family a used code produced, or undefined when the code was never redeemed. */
+export async function familyOfUsedCode(store: Store, hash: string): Promise<string | undefined> {
+  return store.get(usedKey(hash));
 }

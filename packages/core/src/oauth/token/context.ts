@@ -11,6 +11,8 @@ export interface TokenPolicy {
   accessTokenExpiresInSeconds: number;
   idTokenExpiresInSeconds: number;
   refreshTokenExpiresInSeconds: number;
+  /** Record every M2M access token (`at:{jti}`) for introspection; off: M2M issuance writes nothing. */
+  recordMachineTokens: boolean;
 }
 
 export interface TokenEndpointDeps extends ClientAuthDeps, Omit<PresentationDeps, 'policy'> {

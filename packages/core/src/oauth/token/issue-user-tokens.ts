@@ -1,16 +1,44 @@
-/** Access, ID and refresh token for a human login (authorization_code and refresh_token grants). */
+/**
+ * Access, ID and refresh token for a human login (authorization_code and refresh_token grants),
+ * issued only if the exchange commits:
+ *
+ *   prepare — sign the tokens; write the new refresh token and the access token's record
+ *             (jti → client and family), which must exist if the exchange wins;
+ *   commit  — the caller's atomic consumption of the code / presented refresh token, the
+ *             exchange's last store write;
+ *   discard — when a write fails or the commit is lost, the prepared records are deleted (best
+ *             effort: they were never handed out, and expire by TTL anyway).
+ *
+ * So a store failure before the commit consumes nothing (the client retries), and a lost commit
+ * means reuse, which the caller turns into revocation of the winner's family.
+ */
 import { nowSeconds } from '../../ports/clock.ts';
+import type { Store } from '../../ports/store.ts';
 import { createAccessToken } from '../tokens/create-access-token.ts';
 import { createIdToken } from '../tokens/create-id-token.ts';
 import { issueRefreshToken } from '../tokens/refresh-tokens.ts';
+import { recordAccessToken } from '../tokens/access-token-records.ts';
 import type { GrantRecord } from '../authorize/authorization-codes.ts';
-import type { TokenEndpointDeps, TokenResponse } from './context.ts';
+import type { TokenEndpointDeps, TokenPolicy, TokenResponse } from './context.ts';
 
 /** The access token scope of human logins, fixed as DOME issues it. */
 export const USER_SCOPE = 'openid learcredential';
 
-export async function issueUserTokens(deps: TokenEndpointDeps, grant: GrantRecord, familyId: string): Promise<TokenResponse> {
-  const { tokenPolicy: policy } = deps;
+/** How long a family revocation must be remembered: until its longest-lived token has expired. */
+export function familyRevocationTtlMs(policy: TokenPolicy): number {
+  return Math.max(policy.refreshTokenExpiresInSeconds, policy.accessTokenExpiresInSeconds) * 1000;
+}
+
+async function discard(store: Store, keys: readonly string[]): Promise<void> {
+  await Promise.all(keys.map((k) => store.delete(k).catch(() => undefined)));
+}
+
+/**
+ * Prepares the tokens of `grant` in `familyId`, then runs `commit`. Returns the token response
+ * when the commit succeeded, undefined when it was lost (reuse); rethrows store failures.
+ */
+export async function issueUserTokensOnCommit(deps: TokenEndpointDeps, grant: GrantRecord, familyId: string, commit: () => Promise<boolean>): Promise<TokenResponse | undefined> {
+  const { tokenPolicy: policy, store } = deps;
   const now = nowSeconds(deps.clock);
   const access = createAccessToken(deps.signer, {
     issuer: policy.issuer,
@@ -33,7 +61,19 @@ export async function issueUserTokens(deps: TokenEndpointDeps, grant: GrantRecor
     vc: grant.tokenVc,
     profile: grant.profile,
   });
-  const refresh = await issueRefreshToken(deps.store, deps.clock, grant, familyId, policy.refreshTokenExpiresInSeconds * 1000);
-  // `scope` is returned because the granted scope may differ from the requested one (RFC 6749 §5.1).
-  return { access_token: access.token, id_token: idToken, refresh_token: refresh, token_type: 'Bearer', expires_in: access.expiresIn, scope: USER_SCOPE };
+  const written: string[] = [];
+  try {
+    const refresh = await issueRefreshToken(store, deps.clock, grant, familyId, policy.refreshTokenExpiresInSeconds * 1000);
+    written.push(refresh.key);
+    written.push(await recordAccessToken(store, access.jti, { c: grant.clientId, f: familyId }, access.expiresIn * 1000));
+    if (await commit()) {
+      // `scope` is returned because the granted scope may differ from the requested one (RFC 6749 §5.1).
+      return { access_token: access.token, id_token: idToken, refresh_token: refresh.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: USER_SCOPE };
+    }
+  } catch (e) {
+    await discard(store, written);
+    throw e;
+  }
+  await discard(store, written);
+  return undefined;
 }

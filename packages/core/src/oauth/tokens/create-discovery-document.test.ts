@@ -44,6 +44,18 @@ describe('createDiscoveryDocument', () => {
     assert.deepEqual(doc.id_token_signing_alg_values_supported, ['ES256']);
   });
 
+  test('advertises revocation and introspection, with their client authentication, only when the endpoints are served', () => {
+    const doc = createDiscoveryDocument(ISSUER, { grantTypes: ['authorization_code'], authorizationEndpoint: true, revocationAndIntrospection: true });
+    assert.equal(doc.revocation_endpoint, `${ISSUER}/oidc/revoke`);
+    assert.deepEqual(doc.revocation_endpoint_auth_methods_supported, ['private_key_jwt', 'none']);
+    assert.deepEqual(doc.revocation_endpoint_auth_signing_alg_values_supported, [...ASSERTION_ALGORITHMS]);
+    assert.equal(doc.introspection_endpoint, `${ISSUER}/oidc/introspect`);
+    assert.deepEqual(doc.introspection_endpoint_auth_methods_supported, ['private_key_jwt'], 'introspection needs an authenticated client');
+    assert.deepEqual(doc.introspection_endpoint_auth_signing_alg_values_supported, [...ASSERTION_ALGORITHMS]);
+    const m2m = createDiscoveryDocument(ISSUER, { grantTypes: ['client_credentials'], revocationAndIntrospection: true });
+    assert.deepEqual(m2m.revocation_endpoint_auth_methods_supported, ['private_key_jwt'], 'no public clients without the authorization endpoint');
+  });
+
   test('returns fresh arrays: editing one document changes neither the next one nor the inputs', () => {
     const grantTypes = ['client_credentials'];
     const doc = createDiscoveryDocument(ISSUER, { grantTypes });

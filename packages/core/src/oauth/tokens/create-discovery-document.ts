@@ -10,6 +10,8 @@ export interface DiscoveryFeatures {
   grantTypes: readonly string[];
   /** Present once the authorization endpoint exists (H2M). */
   authorizationEndpoint?: boolean;
+  /** RFC 7009 revocation and RFC 7662 introspection endpoints are served. */
+  revocationAndIntrospection?: boolean;
 }
 
 export function createDiscoveryDocument(issuer: string, features: DiscoveryFeatures): Record<string, unknown> {
@@ -24,6 +26,17 @@ export function createDiscoveryDocument(issuer: string, features: DiscoveryFeatu
     ...(h2m ? { response_modes_supported: ['query'] } : {}),
     token_endpoint_auth_methods_supported: h2m ? ['private_key_jwt', 'none'] : ['private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
+    ...(features.revocationAndIntrospection
+      ? {
+          // Client authentication as at the token endpoint; introspection needs a JWT assertion.
+          revocation_endpoint: `${issuer}/oidc/revoke`,
+          revocation_endpoint_auth_methods_supported: h2m ? ['private_key_jwt', 'none'] : ['private_key_jwt'],
+          revocation_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
+          introspection_endpoint: `${issuer}/oidc/introspect`,
+          introspection_endpoint_auth_methods_supported: ['private_key_jwt'],
+          introspection_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
+        }
+      : {}),
     ...(h2m
       ? {
           code_challenge_methods_supported: ['S256'],

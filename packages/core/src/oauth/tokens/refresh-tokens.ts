@@ -2,7 +2,13 @@
  * Refresh tokens: opaque 256-bit values stored by SHA-256, bound to their client, rotated on
  * every use. Every token belongs to a family (one per authorization code); presenting a token
  * that was already rotated is treated as theft: the whole family is revoked (OAuth 2.1 §4.3.1,
- * RFC 9700 §4.14.2). IN2 neither rotated, revoked nor bound them to the client.
+ * RFC 9700 §4.14.2) — its refresh tokens and, through the access-token records, its access
+ * tokens. IN2 neither rotated, revoked nor bound them to the client.
+ *
+ * A refresh is read → check → prepare → commit: owner, expiry and family are checked without
+ * consuming anything, the rotated token is written, and only then `commitRefreshUse` marks the
+ * presented token used — the exchange's last store write, so a failure before it leaves the
+ * token usable and a lost race always revokes (the winner's new token is already in the family).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
@@ -14,34 +20,55 @@ export interface RefreshRecord extends GrantRecord {
   expiresAt: number;
 }
 
-const rtKey = (hash: string) => `rt:${hash}`;
+export const refreshTokenKey = (hash: string) => `rt:${hash}`;
+const usedKey = (hash: string) => `rt-used:${hash}`;
 const familyRevokedKey = (id: string) => `rtfam-revoked:${id}`;
 
 export function newFamilyId(): string {
   return randomUUID();
 }
 
-export async function issueRefreshToken(store: Store, clock: Clock, grant: GrantRecord, familyId: string, lifetimeMs: number): Promise<string> {
+/** Writes a new refresh token of `familyId`; returns the token and the key it is stored under. */
+export async function issueRefreshToken(store: Store, clock: Clock, grant: GrantRecord, familyId: string, lifetimeMs: number): Promise<{ token: string; key: string }> {
   const token = randomBytes(32).toString('base64url');
   const record: RefreshRecord = { ...grant, familyId, expiresAt: clock.now() + lifetimeMs };
-  await store.set(rtKey(hashToken(token)), JSON.stringify(record), lifetimeMs);
-  return token;
+  const key = refreshTokenKey(hashToken(token));
+  await store.set(key, JSON.stringify(record), lifetimeMs);
+  return { token, key };
 }
 
-export async function revokeFamily(store: Store, familyId: string, lifetimeMs: number): Promise<void> {
-  await store.set(familyRevokedKey(familyId), '1', lifetimeMs);
+/**
+ * Revokes a family: its refresh tokens are refused and its access tokens introspect inactive.
+ * `ttlMs` must cover the longest-lived token of the family (refresh and access token lifetimes).
+ */
+export async function revokeFamily(store: Store, familyId: string, ttlMs: number): Promise<void> {
+  await store.set(familyRevokedKey(familyId), '1', ttlMs);
 }
 
-export type RefreshUse = { kind: 'ok'; record: RefreshRecord } | { kind: 'unknown' } | { kind: 'revoked' } | { kind: 'reused'; record: RefreshRecord };
+export async function isFamilyRevoked(store: Store, familyId: string): Promise<boolean> {
+  return (await store.get(familyRevokedKey(familyId))) !== undefined;
+}
 
-/** Atomically consumes a refresh token (rotation): the first use wins, later uses are reuse. */
-export async function useRefreshToken(store: Store, clock: Clock, token: string): Promise<RefreshUse> {
+export interface FoundRefreshToken {
+  record: RefreshRecord;
+  hash: string;
+}
+
+/** Reads an unexpired refresh token without consuming it. */
+export async function findRefreshToken(store: Store, clock: Clock, token: string): Promise<FoundRefreshToken | undefined> {
   const hash = hashToken(token);
-  const raw = await store.get(rtKey(hash));
-  if (raw === undefined) return { kind: 'unknown' };
+  const raw = await store.get(refreshTokenKey(hash));
+  if (raw === undefined) return undefined;
   const record = JSON.parse(raw) as RefreshRecord;
-  if (record.expiresAt <= clock.now()) return { kind: 'unknown' };
-  if ((await store.get(familyRevokedKey(record.familyId))) !== undefined) return { kind: 'revoked' };
-  if (!(await store.setIfAbsent(`rt-used:${hash}`, '1', Math.max(1000, record.expiresAt - clock.now())))) return { kind: 'reused', record };
-  return { kind: 'ok', record };
+  return record.expiresAt <= clock.now() ? undefined : { record, hash };
+}
+
+/** The commit point of a refresh: true for the one caller that rotates the token, false on reuse. */
+export async function commitRefreshUse(store: Store, clock: Clock, found: FoundRefreshToken): Promise<boolean> {
+  return store.setIfAbsent(usedKey(found.hash), found.record.familyId, Math.max(1000, found.record.expiresAt - clock.now()));
+}
+
+/** True once the token has been rotated (introspection: a used refresh token is inactive). */
+export async function isRefreshTokenUsed(store: Store, hash: string): Promise<boolean> {
+  return (await store.get(usedKey(hash))) !== undefined;
 }

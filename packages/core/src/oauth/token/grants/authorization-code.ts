@@ -6,10 +6,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { VerifierError } from '../../../errors/verifier-error.ts';
-import { bindFamily, redeemAuthorizationCode } from '../../authorize/authorization-codes.ts';
+import { commitCodeRedemption, familyOfUsedCode, findAuthorizationCode, type CodeRecord } from '../../authorize/authorization-codes.ts';
 import { newFamilyId, revokeFamily } from '../../tokens/refresh-tokens.ts';
-import { issueUserTokens } from '../issue-user-tokens.ts';
-import type { Grant } from '../context.ts';
+import { familyRevocationTtlMs, issueUserTokensOnCommit } from '../issue-user-tokens.ts';
+import type { Grant, GrantContext } from '../context.ts';
 
 const VERIFIER_RE = /^[A-Za-z0-9._~-]{43,128}$/;
 
@@ -19,31 +19,48 @@ export function pkceMatches(verifier: string, challenge: string): boolean {
   return computed.length === expected.length && timingSafeEqual(computed, expected);
 }
 
+/** Checks that consume nothing: whoever fails them has no effect on the code or its tokens. */
+function checkRedeemer(record: CodeRecord, clientId: string, params: GrantContext['params']): void {
+  const { redirect_uri: redirectUri, code_verifier: verifier } = params;
+  if (record.clientId !== clientId) throw new VerifierError('ERR_GRANT_CODE_INVALID', 'the authorization code was issued to another client');
+  if (redirectUri !== record.redirectUri) throw new VerifierError('ERR_GRANT_CODE_INVALID', 'redirect_uri differs from the authorization request');
+  if (record.codeChallenge !== undefined) {
+    if (!verifier) throw new VerifierError('ERR_GRANT_PKCE', 'code_verifier is required');
+    if (!VERIFIER_RE.test(verifier) || !pkceMatches(verifier, record.codeChallenge)) throw new VerifierError('ERR_GRANT_PKCE', 'code_verifier does not match the code_challenge');
+  } else if (verifier !== undefined) {
+    throw new VerifierError('ERR_GRANT_PKCE', 'code_verifier sent but no code_challenge was used');
+  }
+}
+
+/**
+ * Read → check → prepare → commit. The code is looked up, the redeemer checked (client,
+ * redirect_uri, PKCE — a failure consumes nothing, so another client cannot burn a code), then
+ * the tokens are prepared and the code's consumption, recorded together with the new family in
+ * one atomic set-if-absent, commits the exchange as its last store write. A redemption that
+ * finds the code used — before or at the commit — revokes the family the winner recorded.
+ */
 export const authorizationCodeGrant: Grant = {
   grantType: 'authorization_code',
   async handle({ params, deps, client }) {
-    const { code, redirect_uri: redirectUri, code_verifier: verifier } = params;
+    const { code } = params;
     if (!code) throw new VerifierError('ERR_REQUEST_MISSING_PARAMETER', 'code is required');
-    const clientId = client.client.clientId;
-    const redemption = await redeemAuthorizationCode(deps.store, code);
-    if (redemption.kind === 'unknown') throw new VerifierError('ERR_GRANT_CODE_INVALID', 'the authorization code is invalid');
-    if (redemption.kind === 'reused') {
-      if (redemption.familyId) await revokeFamily(deps.store, redemption.familyId, deps.tokenPolicy.refreshTokenExpiresInSeconds * 1000);
+    const found = await findAuthorizationCode(deps.store, code);
+    if (!found) throw new VerifierError('ERR_GRANT_CODE_INVALID', 'the authorization code is invalid');
+    const { record, hash } = found;
+    checkRedeemer(record, client.client.clientId, params);
+    const reused = async (): Promise<never> => {
+      const winner = await familyOfUsedCode(deps.store, hash);
+      if (winner) await revokeFamily(deps.store, winner, familyRevocationTtlMs(deps.tokenPolicy));
       throw new VerifierError('ERR_GRANT_CODE_REUSED', 'the authorization code was already used');
-    }
-    const { record, hash } = redemption;
-    if (record.expiresAt <= deps.clock.now()) throw new VerifierError('ERR_GRANT_CODE_INVALID', 'the authorization code has expired');
-    if (record.clientId !== clientId) throw new VerifierError('ERR_GRANT_CODE_INVALID', 'the authorization code was issued to another client');
-    if (redirectUri !== record.redirectUri) throw new VerifierError('ERR_GRANT_CODE_INVALID', 'redirect_uri differs from the authorization request');
-    if (record.codeChallenge !== undefined) {
-      if (!verifier) throw new VerifierError('ERR_GRANT_PKCE', 'code_verifier is required');
-      if (!VERIFIER_RE.test(verifier) || !pkceMatches(verifier, record.codeChallenge)) throw new VerifierError('ERR_GRANT_PKCE', 'code_verifier does not match the code_challenge');
-    } else if (verifier !== undefined) {
-      throw new VerifierError('ERR_GRANT_PKCE', 'code_verifier sent but no code_challenge was used');
+    };
+    if (record.expiresAt <= deps.clock.now()) {
+      // An expired code that was redeemed is still reuse (within the ten-minute reuse window).
+      if ((await familyOfUsedCode(deps.store, hash)) !== undefined) return reused();
+      throw new VerifierError('ERR_GRANT_CODE_INVALID', 'the authorization code has expired');
     }
     const familyId = newFamilyId();
-    await bindFamily(deps.store, hash, familyId);
     const { redirectUri: _r, codeChallenge: _c, expiresAt: _e, ...grant } = record;
-    return issueUserTokens(deps, grant, familyId);
+    const issued = await issueUserTokensOnCommit(deps, grant, familyId, () => commitCodeRedemption(deps.store, hash, familyId));
+    return issued ?? reused();
   },
 };
