@@ -197,3 +197,35 @@ describe('Redis store on a server without GETDEL (Redis < 6.2)', async () => {
     }
   });
 });
+
+describe('Redis store on a server out of memory (maxmemory, noeviction)', async () => {
+  const binary = await hasRedisServerBinary();
+  const reason = 'redis-server is not installed';
+  if (!binary && process.env['CI'] === 'true') {
+    test('needs redis-server', () => assert.fail(`${reason}; CI=true, so this test must run`));
+    return;
+  }
+  test('a refused write ("OOM command not allowed") is ERR_STORE_FULL 503; reads and deletes still work', { skip: binary ? false : reason }, async () => {
+    const server = await spawnRedisServer(['--maxmemory', '3mb', '--maxmemory-policy', 'noeviction']);
+    let store: RedisStore | undefined;
+    try {
+      store = await createRedisStore({ url: server.url, keyPrefix: uniquePrefix('oom') });
+      const value = 'x'.repeat(16 * 1024);
+      let refused: unknown;
+      for (let i = 0; i < 1000 && refused === undefined; i++) {
+        await store.set(`fill:${i}`, value, 60_000).catch((e: unknown) => (refused = e));
+      }
+      assert.ok(refused instanceof VerifierError, `expected a VerifierError, got ${String(refused)}`);
+      assert.equal(refused.code, 'ERR_STORE_FULL');
+      assert.equal(refused.status, 503);
+      assert.equal(refused.error, 'temporarily_unavailable');
+      assert.match(refused.message, /store is full/);
+      assert.equal(await store.get('fill:0'), value);
+      await store.delete('fill:0');
+      assert.equal(await store.ping(), true, 'Redis itself is up');
+    } finally {
+      await store?.close();
+      await server.stop();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * Authorize step 8 — start the wallet login: a login session (120 s), a one-shot OpenID4VP
+ * Authorize step 9 — start the wallet login: a login session (120 s), a one-shot OpenID4VP
  * request object stored under a fresh id, and the DOME login-page redirect
  * `/login?authRequest=<openid4vp URL>&state=<RP state>&homeUri=<client url>` (absolute, so a
  * path prefix such as `/verifier` keeps working).
