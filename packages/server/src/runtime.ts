@@ -213,7 +213,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   };
 
   const loginLifetimeMs = backend.login.lifetimeSeconds * 1000;
-  const logins = createLoginSessions(store, clock, loginLifetimeMs);
+  const logins = createLoginSessions(store, clock, loginLifetimeMs, backend.login.answerLeaseSeconds * 1000);
   const loginMetrics = metrics ? createLoginMetrics(metrics.registry) : undefined;
   const { maxPending, maxPendingPerClient, maxPendingPerIp } = backend.login;
   const loginAdmission = createLoginAdmission({ maxPending, maxPendingPerClient, maxPendingPerIp }, clock, loginLifetimeMs, (reason) => loginMetrics?.refused(reason));
