@@ -446,7 +446,7 @@ export const verifierConfigSchema = z.object({
           type: 'integer 1–10000000',
           default: '`100`',
           description:
-            'Logins from one source address (`request.ip`: behind a proxy, as `server.*` trust settings make it) pending at once on this replica; beyond it 429 with `Retry-After`, nothing stored.',
+            'Logins from one source address (`request.ip`: behind a proxy, as `server.*` trust settings make it; IPv6 counted per /64) pending at once on this replica; beyond it 429 with `Retry-After`, nothing stored.',
         }),
         answerLeaseSeconds: documented(int(1, 600, 30), {
           type: 'integer 1–600',

@@ -6,7 +6,8 @@
  *
  * - at most `maxPending` logins pending in total → beyond, 503 `ERR_LOGIN_CAPACITY`;
  * - at most `maxPendingPerClient` per `client_id` → 429 `ERR_LOGIN_RATE_LIMITED`;
- * - at most `maxPendingPerIp` per source address (`request.ip`) → 429 `ERR_LOGIN_RATE_LIMITED`;
+ * - at most `maxPendingPerIp` per source address (`request.ip`; IPv6 by /64, since one host
+ *   commonly holds a whole /64) → 429 `ERR_LOGIN_RATE_LIMITED`;
  *
  * each with `Retry-After` = the seconds until the oldest slot in the way expires. A slot is held
  * for the login lifetime whether or not the login is answered (the wallet's answer may land on
@@ -16,6 +17,7 @@
  * bound each replica's memory and its share of Redis). Expiry follows the injected clock.
  * Memory is bounded by `maxPending` entries.
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import type { Clock } from '../../ports/clock.ts';
 import { VerifierError } from '../../errors/verifier-error.ts';
 
@@ -37,6 +39,30 @@ export interface LoginAdmission {
   admit(clientId: string, ip: string | undefined): LoginSlot;
   /** Slots currently held (after dropping expired ones). */
   pending(): number;
+}
+
+/**
+ * The per-address key: an IPv4 address as is (also when IPv4-mapped, `::ffff:a.b.c.d`), an IPv6
+ * address as its /64 prefix (`2001:db8:1:2::/64`), anything else unchanged.
+ */
+export function addressKey(ip: string): string {
+  const address = ip.replace(/%.*$/, '').toLowerCase();
+  if (isIPv4(address) || !isIPv6(address)) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped) return mapped[1]!;
+  const hextets = (part: string) =>
+    part === ''
+      ? []
+      : part.split(':').flatMap((g) => {
+          if (!g.includes('.')) return [parseInt(g, 16)];
+          const [a, b, c, d] = g.split('.').map(Number) as [number, number, number, number];
+          return [(a << 8) | b, (c << 8) | d];
+        });
+  const [head = '', tail] = address.split('::');
+  const left = hextets(head);
+  const right = tail === undefined ? [] : hextets(tail);
+  const groups = [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
 }
 
 interface Entry {
@@ -114,7 +140,8 @@ export function createLoginAdmission(limits: LoginAdmissionLimits, clock: Clock,
   };
 
   return {
-    admit(clientId, ip) {
+    admit(clientId, source) {
+      const ip = source === undefined ? undefined : addressKey(source);
       const now = clock.now();
       expire(now);
       const ipQ = ip === undefined ? undefined : byIp.get(ip);
