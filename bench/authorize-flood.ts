@@ -16,7 +16,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { signJws } from '@dome-verifier/core';
 import { loadP256PrivateKey, createVpJwt } from '@dome-verifier/client';
 import { startBenchServer } from './server.ts';
@@ -24,6 +26,22 @@ import { startBenchServer } from './server.ts';
 const SECONDS = Number(process.env.FLOOD_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.FLOOD_CONNECTIONS ?? 16);
 const SPOOF = process.env.FLOOD_SPOOF_XFF === '1';
+const REDIS_URL = process.env.FLOOD_REDIS_URL;
+if (REDIS_URL) {
+  process.env.VERIFIER_BACKEND_STORE_TYPE = 'redis';
+  process.env.VERIFIER_BACKEND_STORE_REDISURL = REDIS_URL;
+  process.env.VERIFIER_BACKEND_STORE_KEYPREFIX = `flood-${randomBytes(4).toString('hex')}:`;
+}
+const redisUsedMiB = async () => {
+  if (!REDIS_URL) return undefined;
+  const r = new Redis(REDIS_URL);
+  try {
+    const info = await r.info('memory');
+    return Math.round(Number(/used_memory:(\d+)/.exec(info)?.[1]) / 104857.6) / 10;
+  } finally {
+    r.disconnect();
+  }
+};
 
 async function main(): Promise<void> {
   const server = await startBenchServer({ logLevel: process.env.FLOOD_LOG_LEVEL ?? 'info', stdout: process.env.FLOOD_SERVER_STDOUT });
@@ -57,6 +75,7 @@ async function main(): Promise<void> {
 
     const query = new URLSearchParams({ client_id: demo.rp.did, redirect_uri: 'http://localhost:3000/callback', response_type: 'code', scope: 'openid learcredential', state: 'flood', nonce: 'n' });
     const before = server.rss();
+    const redisBefore = await redisUsedMiB();
     const prober = setInterval(() => void tokenOnce(), 500);
     let ip = 0;
     const r = await autocannon({
@@ -73,12 +92,13 @@ async function main(): Promise<void> {
     clearInterval(prober);
     await tokenOnce();
     const after = server.rss();
+    const redisAfter = await redisUsedMiB();
     const metrics = await (await fetch(`${issuer}/metrics`)).text();
     const pending = /^verifier_login_pending ([0-9.e+-]+)$/m.exec(metrics)?.[1];
     const health = await fetch(`${issuer}/health`);
     const statusCodes = Object.fromEntries(Object.entries((r as unknown as { statusCodeStats: Record<string, { count: number }> }).statusCodeStats).map(([k, v]) => [k, v.count]));
     const result = {
-      scenario: `GET /oidc/authorize flood (demo RP), ${SPOOF ? 'a fresh X-Forwarded-For per request' : 'one source address'}`,
+      scenario: `GET /oidc/authorize flood (demo RP), ${SPOOF ? 'a fresh X-Forwarded-For per request' : 'one source address'}, ${REDIS_URL ? 'Redis store' : 'memory store'}`,
       pinned: server.pinned,
       connections: CONNECTIONS,
       seconds: SECONDS,
@@ -89,6 +109,7 @@ async function main(): Promise<void> {
       errors: r.errors + r.timeouts,
       pendingLogins: pending === undefined ? `${statusCodes['302'] ?? 0} (302 answers; every one stored a login)` : Number(pending),
       rssMiB: { before: before.rssMiB, after: after.rssMiB, peak: after.peakMiB },
+      ...(REDIS_URL ? { redisUsedMiB: { before: redisBefore, after: redisAfter } } : {}),
       m2mDuringFlood: Object.fromEntries(m2m),
       healthAfter: { status: health.status, body: await health.text() },
     };

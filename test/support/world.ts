@@ -73,8 +73,7 @@ export interface WorldOptions {
   workQueue?: WorkQueue;
 }
 
-/** `hold`: requests wait unanswered until the mode changes, then are answered as the new mode says. */
-export type TilMode = 'ok' | 'error' | 'hang' | 'hold';
+export type TilMode = 'ok' | 'error' | 'hang';
 
 export interface World {
   /** The verifier URL (`https://verifier.test`, or `http://127.0.0.1:<port>` with `listen`). */
@@ -135,14 +134,12 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   }
 
   let tilMode: TilMode = 'ok';
-  const held: Array<() => void> = [];
   let tilCount = 0;
   let tilServer: Server | undefined;
   let tilBase = `${tilDir}/`;
   if (options.tilOverHttp) {
-    tilServer = createServer(function answer(req, res) {
+    tilServer = createServer((req, res) => {
       tilCount++;
-      if (tilMode === 'hold') return void held.push(() => (tilCount--, answer(req, res)));
       if (tilMode === 'hang') return; // never answers
       if (tilMode === 'error') return void res.writeHead(500).end('boom');
       const did = decodeURIComponent((req.url ?? '').replace(/^\/v4\/issuers\//, ''));
@@ -242,7 +239,6 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     },
     setTil(mode) {
       tilMode = mode;
-      if (mode !== 'hold') for (const release of held.splice(0)) release();
     },
     tilRequests: () => tilCount,
     async close() {

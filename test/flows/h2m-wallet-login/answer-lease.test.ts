@@ -4,7 +4,12 @@
  * TTLs, a 1 s lease). A replica that claims a login and dies leaves it blocked only for the lease:
  * meanwhile the retry on the other replica is refused 409 `ERR_LOGIN_ANSWER_IN_PROGRESS` with
  * `Retry-After`; once it lapses the retry completes the login. A slow-but-alive holder that
- * outlives its lease and finishes after the takeover is refused and produces no second code.
+ * outlives its lease and finishes after the takeover is refused and produces no second code —
+ * whether it stalls before its lease check or after it (then it loses the final transition).
+ *
+ * "Slow but alive" is replica A's store link stalling right after A took the lease (a GC pause,
+ * a congested network): `stallingStore` holds A's n-th store call after its claim until resumed.
+ * In the answer handler the 1st such call is the lease check, the 2nd the code write.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,8 +25,51 @@ import { browserRedirect, startLogin, type StartedLogin } from '../../support/h2
 const ISS = 'https://verifier.test';
 const CB = 'https://rp.example/callback';
 
+/** Replica A's view of a store: after A takes a lease, its `after`-th next call waits for `resume()`. */
+function stallingStore(inner: Store) {
+  let countdown = 0;
+  let stalled: () => void = () => undefined;
+  let gate: Promise<void> | undefined;
+  let release: () => void = () => undefined;
+  const wrap =
+    <A extends unknown[], R>(op: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (countdown > 0 && --countdown === 0 && gate) {
+        stalled();
+        await gate;
+      }
+      return op(...args);
+    };
+  const store: Store = {
+    setIfAbsent: async (key, value, ttl) => {
+      const ok = await wrap(inner.setIfAbsent.bind(inner))(key, value, ttl);
+      if (ok && key.startsWith('login-claimed:') && gate) countdown = armedAfter;
+      return ok;
+    },
+    set: wrap(inner.set.bind(inner)),
+    get: wrap(inner.get.bind(inner)),
+    take: wrap(inner.take.bind(inner)),
+    delete: wrap(inner.delete.bind(inner)),
+    close: () => inner.close(),
+  };
+  let armedAfter = 0;
+  return {
+    store,
+    /** Arms the stall; resolves once A is stalled in its `after`-th store call after its claim. */
+    stallAfterClaim(after: number): Promise<void> {
+      armedAfter = after;
+      gate = new Promise((r) => (release = r));
+      return new Promise((r) => (stalled = r));
+    },
+    resume() {
+      gate = undefined;
+      release();
+    },
+  };
+}
+
 interface Shared {
-  storeA: Store;
+  storeA: ReturnType<typeof stallingStore>;
   storeB: Store;
   /** Lets the lease lapse (memory: the store clock; Redis: real time). */
   lapse(): Promise<void>;
@@ -44,13 +92,12 @@ function leaseSuite(name: string, setup: () => Promise<Shared>): void {
       shared = await setup();
       const clients = [trustedServiceEntry({ clientId: rp.did, url: 'https://rp.example', issuerUrl: ISS, grantTypes: ['authorization_code'], redirectUris: [CB] })];
       const env = { VERIFIER_BACKEND_LOGIN_ANSWERLEASESECONDS: String(shared.leaseSeconds) };
-      // A's trust list can be held, to keep A's verification in flight ("slow but alive").
-      A = await createWorld({ store: shared.storeA, clients, tilOverHttp: true, env: { ...env, VERIFIER_BACKEND_OUTBOUND_TIMEOUTMS: '10000' } });
+      A = await createWorld({ store: shared.storeA.store, clients, env });
       B = await createWorld({ store: shared.storeB, clients, env });
       employee = A.issue({ kind: 'employee', mandatee: { id: user.did, firstName: 'Ana', lastName: 'Ruiz', email: 'ana@example.org' } });
     });
     after(async () => {
-      A.setTil('ok');
+      shared?.storeA.resume();
       await A?.close();
       await B?.close();
       await shared?.close();
@@ -94,33 +141,34 @@ function leaseSuite(name: string, setup: () => Promise<Shared>): void {
       assert.ok(redirect.searchParams.get('code'));
     });
 
-    test('a slow holder that outlives its lease and finishes after B took over is refused, and issues no second code', async () => {
-      const login = await begin();
-      const form = await answerForm(login);
-      A.setTil('hold');
-      const slow = post(A, form); // claims, then waits for the trust list
-      const deadline = Date.now() + 5000;
-      while (A.tilRequests() === 0) {
-        assert.ok(Date.now() < deadline, 'A is verifying');
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      assert.equal((await post(B, form)).status, 409, 'A holds the lease');
+    for (const [after, where] of [
+      [1, 'before its lease check (it issues nothing)'],
+      [2, 'after its lease check (its code is discarded when it loses the final transition)'],
+    ] as const) {
+      test(`a slow holder stalled ${where} finishes after B took over: refused, and no second code`, async () => {
+        const login = await begin();
+        const form = await answerForm(login);
+        const stalled = shared.storeA.stallAfterClaim(after);
+        const slow = post(A, form); // claims, verifies, then stalls
+        await stalled;
+        assert.equal((await post(B, form)).status, 409, 'A holds the lease');
 
-      await shared.lapse();
-      const taken = await post(B, form);
-      assert.equal(taken.status, 200, JSON.stringify(taken.json));
-      const delivered = await browserRedirect(B, login);
-      assert.ok(delivered);
-      const stored = await shared.entries();
+        await shared.lapse();
+        const taken = await post(B, form);
+        assert.equal(taken.status, 200, JSON.stringify(taken.json));
+        const delivered = await browserRedirect(B, login);
+        assert.ok(delivered);
+        const stored = await shared.entries();
 
-      A.setTil('ok'); // A's verification finishes, after B completed the login
-      const late = await slow;
-      assert.equal(late.status, 400, JSON.stringify(late.json));
-      assert.equal(late.json.error, 'invalid_request');
-      assert.match(String(late.json.error_description), /already answered/);
-      assert.equal(await shared.entries(), stored, 'A stored nothing: no second code');
-      assert.equal(await browserRedirect(A, login), delivered, "the browser still gets B's code");
-    });
+        shared.storeA.resume(); // A goes on, after B completed the login
+        const late = await slow;
+        assert.equal(late.status, 400, JSON.stringify(late.json));
+        assert.equal(late.json.error, 'invalid_request');
+        assert.match(String(late.json.error_description), /already answered/);
+        assert.equal(await shared.entries(), stored, 'nothing of A left in the store: no second code');
+        assert.equal(await browserRedirect(A, login), delivered, "the browser still gets B's code");
+      });
+    }
   });
 }
 
@@ -128,7 +176,7 @@ leaseSuite('memory', async () => {
   const clock = fixedClock(Date.now());
   const store = createMemoryStore({ clock, sweepIntervalMs: 3_600_000 });
   return {
-    storeA: store,
+    storeA: stallingStore(store),
     storeB: store,
     leaseSeconds: 30,
     lapse: async () => clock.advance(30_001),
@@ -143,7 +191,7 @@ withRedis('answer lease (Redis)', (url) => {
     const [storeA, storeB] = await Promise.all([createRedisStore({ url, keyPrefix }), createRedisStore({ url, keyPrefix })]);
     const admin = new Redis(url);
     return {
-      storeA,
+      storeA: stallingStore(storeA),
       storeB,
       leaseSeconds: 1,
       lapse: () => new Promise((r) => setTimeout(r, 1_200)),
