@@ -191,6 +191,17 @@ test('invalid login parameters give the 400 error page', async () => {
   assert.equal(dup.statusCode, 400);
 });
 
+test('a store failure while looking the login up gives the 503 page (Retry-After), never a page built from the query', async () => {
+  const w = await world();
+  const broken = await world({ logins: { ...w.logins, viewForBrowser: () => Promise.reject(new Error('store down')) } });
+  const { cookie } = await startLogin(w, 's1');
+  const res = await broken.app.inject({ url: loginUrl({ authRequest: AUTH, state: 's1', homeUri: 'https://phish.example' }), headers: { cookie } });
+  assert.equal(res.statusCode, 503);
+  assert.equal(res.headers['retry-after'], '5');
+  assert.match(res.body, /Try again in a few seconds/);
+  assert.doesNotMatch(res.body, /class="qr"|openid4vp:|phish\.example/);
+});
+
 test('renderErrorPage escapes its texts and drops a javascript: homeUri', () => {
   const html = renderErrorPage({ status: 400, title: '<b>Unknown client</b>', message: 'client "x" <script>', homeUri: 'javascript:alert(1)', lang: 'ca', frontend, nonce: 'n0nce' });
   assert.match(html, /<html lang="ca"/);
