@@ -183,7 +183,7 @@ withRedis('Redis down: requests fail closed', (url) => {
 
   const health = async () => {
     const res = await w.app.inject({ method: 'GET', url: '/health' });
-    return { status: res.statusCode, json: res.json() as { status: string; components: Record<string, { status: string }> } };
+    return { status: res.statusCode, json: res.json() as { status: string; components: Record<string, { status: string; reason?: string }> } };
   };
   const issuedTokens = async () => {
     const text = (await w.app.inject({ method: 'GET', url: '/metrics' })).body;
@@ -214,7 +214,9 @@ withRedis('Redis down: requests fail closed', (url) => {
       assert.equal(h.status, 503);
       assert.equal(h.json.status, 'DOWN');
       assert.equal(h.json.components.store?.status, 'DOWN');
+      assert.equal(h.json.components.store?.reason, 'unavailable');
       assert.equal(h.json.components.trustedServicesList?.status, 'UP');
+      assert.equal((await w.app.inject({ method: 'GET', url: '/health/live' })).statusCode, 200, 'liveness stays UP: no restart for a Redis outage');
 
       // The login legs fail closed too: authorize redirects temporarily_unavailable to the RP.
       const authz = await authorize(w, authParams(rp));

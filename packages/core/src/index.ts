@@ -9,7 +9,7 @@ export { importPublicJwk, jwkThumbprint, exportPublicJwk } from './jose/keys.ts'
 export { systemClock, fixedClock, nowSeconds, type Clock } from './ports/clock.ts';
 export type { Store } from './ports/store.ts';
 export { FetchError, type Fetcher, type FetchRequest, type FetchResponse, type FetchPurpose } from './ports/fetcher.ts';
-export { createMemoryStore, StoreFullError } from './stores/memory-store.ts';
+export { createMemoryStore, STORE_FULL_MESSAGE } from './stores/memory-store.ts';
 export { createFetcher, isPublicAddress, type FetcherOptions } from './http/create-fetcher.ts';
 
 export { identityFromHex, loadOrCreateDevIdentity, type Identity } from './keys/identity.ts';
@@ -42,6 +42,7 @@ export type { TokenStateDeps } from './oauth/token-state/context.ts';
 export { runSteps, runAllSteps, type Step, type StepFailure } from './shared/pipeline.ts';
 
 export { createLoginSessions, loginCookieName, type LoginSessions, type LoginSession, type LoginView } from './oauth/login/login-sessions.ts';
+export { createLoginAdmission, type LoginAdmission, type LoginAdmissionLimits, type LoginRefusal, type LoginSlot } from './oauth/login/login-admission.ts';
 export { handleAuthorizeRequest, withQuery, AUTHORIZE_STEPS, type AuthorizeOutcome } from './oauth/authorize/authorize.ts';
 export type { AuthorizeDeps, AuthorizePolicy, AuthorizeResult } from './oauth/authorize/context.ts';
 export { requestObjectKey } from './oauth/authorize/create-login.ts';

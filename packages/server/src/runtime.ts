@@ -4,6 +4,7 @@
  * endpoint dependencies. No HTTP here; `app.ts` maps requests onto what this returns.
  */
 import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import {
   createClientKeyResolver,
@@ -29,10 +30,14 @@ import {
   type WalletResponseDeps,
   type LoginSessions,
   createLoginSessions,
+  createLoginAdmission,
+  type LoginAdmission,
+  VerifierError,
 } from '@dome-verifier/core';
 import { selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
 import type { Metrics } from './metrics.ts';
+import { createLoginMetrics } from './login/login-metrics.ts';
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -42,7 +47,7 @@ export interface Logger {
 
 export interface RuntimeOptions {
   clock?: Clock;
-  /** Use this store instead of the configured one (tests); the caller closes it. A `ping()` feeds /health. */
+  /** Use this store instead of the configured one (tests); the caller closes it. /health probes it with a write. */
   store?: Store & { ping?(): Promise<boolean> };
   /** Replace the outbound fetcher (tests). */
   fetch?: Fetcher;
@@ -59,13 +64,44 @@ export interface Runtime {
   readonly authorizeDeps: AuthorizeDeps;
   readonly walletDeps: WalletResponseDeps;
   readonly logins: LoginSessions;
+  /** Caps on pending logins (this replica). */
+  readonly loginAdmission: LoginAdmission;
   readonly demo: DemoTrustFramework | undefined;
   readonly store: Store;
   /** True once the client list has loaded. */
   ready(): boolean;
-  /** True when the store answers (Redis PING); the memory store is always healthy. */
+  /** True when a write probe of the store succeeds (readiness().components.store). */
   storeHealthy(): Promise<boolean>;
+  /** Can this replica serve tokens? The Trusted Services List and the store, with the DOWN reasons. */
+  readiness(): Promise<Readiness>;
   close(): Promise<void>;
+}
+
+export type ComponentStatus = 'UP' | 'DOWN';
+
+export interface Readiness {
+  status: ComponentStatus;
+  components: {
+    /** DOWN when not loaded yet or empty (every client would be refused). */
+    trustedServicesList: { status: ComponentStatus; clients: number; reason?: 'not-loaded' | 'empty' };
+    /** DOWN when the write probe fails: `full` (memory store at its limit, Redis OOM) or `unavailable`. */
+    store: { status: ComponentStatus; type: string; reason?: 'full' | 'unavailable' };
+  };
+}
+
+/**
+ * The store's readiness: one real write with a short TTL, then its deletion, under a key of
+ * this replica (so that probes leave nothing behind and a full memory store is noticed: writing
+ * an existing key would need no room). Redis: a write while it is out of memory is refused.
+ */
+async function probeStore(store: Store, key: string): Promise<Readiness['components']['store']['reason']> {
+  try {
+    await store.set(key, '1', 5_000);
+    await store.delete(key);
+    return undefined;
+  } catch (e) {
+    return e instanceof VerifierError && e.code === 'ERR_STORE_FULL' ? 'full' : 'unavailable';
+  }
 }
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -146,7 +182,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   log.info({ clients: clients.all().length, trustFramework: framework.name }, 'Trusted Services List loaded');
 
   const store = options.store ?? (await createConfiguredStore(config, clock, log));
-  const ping = store.ping?.bind(store);
+  const probeKey = `health-probe:${randomBytes(12).toString('base64url')}`;
   const { security, cache } = backend;
   const tokenDeps: TokenEndpointDeps = {
     clock,
@@ -177,7 +213,12 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     onStepFailure: (f) => metrics?.validationFailures.inc({ code: f.error.code, step: f.step }),
   };
 
-  const logins = createLoginSessions(store, clock, backend.login.lifetimeSeconds * 1000);
+  const loginLifetimeMs = backend.login.lifetimeSeconds * 1000;
+  const logins = createLoginSessions(store, clock, loginLifetimeMs, backend.login.answerLeaseSeconds * 1000);
+  const loginMetrics = metrics ? createLoginMetrics(metrics.registry) : undefined;
+  const { maxPending, maxPendingPerClient, maxPendingPerIp } = backend.login;
+  const loginAdmission = createLoginAdmission({ maxPending, maxPendingPerClient, maxPendingPerIp }, clock, loginLifetimeMs, (reason) => loginMetrics?.refused(reason));
+  loginMetrics?.watch(loginAdmission);
   const authorizeDeps: AuthorizeDeps = {
     clock,
     store,
@@ -191,6 +232,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     clientKeys: tokenDeps.clientKeys,
     fetch,
     logins,
+    admission: loginAdmission,
     signer: tokenDeps.signer,
   };
   const audiences = backend.login.presentationAudiences.split(',').map((a) => a.trim()).filter(Boolean);
@@ -211,10 +253,24 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     authorizeDeps,
     walletDeps,
     logins,
+    loginAdmission,
     demo,
     store,
     ready: () => clients.loadedAt !== undefined,
-    storeHealthy: async () => (ping ? ping().catch(() => false) : true),
+    storeHealthy: async () => (await probeStore(store, probeKey)) === undefined,
+    async readiness() {
+      const count = clients.all().length;
+      const listReason = clients.loadedAt === undefined ? 'not-loaded' : count === 0 ? 'empty' : undefined;
+      const storeReason = await probeStore(store, probeKey);
+      const status = (reason: string | undefined): ComponentStatus => (reason ? 'DOWN' : 'UP');
+      return {
+        status: listReason || storeReason ? 'DOWN' : 'UP',
+        components: {
+          trustedServicesList: { status: status(listReason), clients: count, ...(listReason ? { reason: listReason } : {}) },
+          store: { status: status(storeReason), type: backend.store.type, ...(storeReason ? { reason: storeReason } : {}) },
+        },
+      };
+    },
     async close() {
       clients.stop();
       fetcher.close();

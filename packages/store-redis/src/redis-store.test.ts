@@ -173,27 +173,59 @@ describe('Redis store start-up (no Redis needed)', () => {
   });
 });
 
-describe('Redis store on a server without GETDEL (Redis < 6.2)', async () => {
-  const binary = await hasRedisServerBinary();
-  const reason = 'redis-server is not installed';
-  if (!binary && process.env['CI'] === 'true') {
-    test('needs redis-server', () => assert.fail(`${reason}; CI=true, so this test must run`));
-    return;
-  }
-  test('take falls back to an atomic GET+DEL script and stays one-shot', { skip: binary ? false : reason }, async () => {
-    const server = await spawnRedisServer(['--rename-command', 'GETDEL', '']);
-    let store: RedisStore | undefined;
-    try {
-      store = await createRedisStore({ url: server.url, keyPrefix: uniquePrefix('old') });
-      await store.set('code', 'v', 10_000);
-      assert.equal(await store.take('code'), 'v');
-      assert.equal(await store.take('code'), undefined);
-      await store.set('once', 'x', 10_000);
-      const got = await Promise.all(Array.from({ length: 20 }, () => store!.take('once')));
-      assert.deepEqual(got.filter((v) => v !== undefined), ['x']);
-    } finally {
-      await store?.close();
-      await server.stop();
+/**
+ * `describe(name)` with one test against a private redis-server started with `args` (skipped
+ * without the binary, failed under CI=true); the test gets a store on it and both are closed after.
+ */
+function onPrivateRedis(name: string, title: string, args: string[], label: string, body: (store: RedisStore) => Promise<void>): void {
+  describe(name, async () => {
+    const binary = await hasRedisServerBinary();
+    const reason = 'redis-server is not installed';
+    if (!binary && process.env['CI'] === 'true') {
+      test('needs redis-server', () => assert.fail(`${reason}; CI=true, so this test must run`));
+      return;
     }
+    test(title, { skip: binary ? false : reason }, async () => {
+      const server = await spawnRedisServer(args);
+      let store: RedisStore | undefined;
+      try {
+        store = await createRedisStore({ url: server.url, keyPrefix: uniquePrefix(label) });
+        await body(store);
+      } finally {
+        await store?.close();
+        await server.stop();
+      }
+    });
   });
+}
+
+onPrivateRedis('Redis store on a server without GETDEL (Redis < 6.2)', 'take falls back to an atomic GET+DEL script and stays one-shot', ['--rename-command', 'GETDEL', ''], 'old', async (store) => {
+  await store.set('code', 'v', 10_000);
+  assert.equal(await store.take('code'), 'v');
+  assert.equal(await store.take('code'), undefined);
+  await store.set('once', 'x', 10_000);
+  const got = await Promise.all(Array.from({ length: 20 }, () => store.take('once')));
+  assert.deepEqual(got.filter((v) => v !== undefined), ['x']);
 });
+
+onPrivateRedis(
+  'Redis store on a server out of memory (maxmemory, noeviction)',
+  'a refused write ("OOM command not allowed") is ERR_STORE_FULL 503; reads and deletes still work',
+  ['--maxmemory', '3mb', '--maxmemory-policy', 'noeviction'],
+  'oom',
+  async (store) => {
+    const value = 'x'.repeat(16 * 1024);
+    let refused: unknown;
+    for (let i = 0; i < 1000 && refused === undefined; i++) {
+      await store.set(`fill:${i}`, value, 60_000).catch((e: unknown) => (refused = e));
+    }
+    assert.ok(refused instanceof VerifierError, `expected a VerifierError, got ${String(refused)}`);
+    assert.equal(refused.code, 'ERR_STORE_FULL');
+    assert.equal(refused.status, 503);
+    assert.equal(refused.error, 'temporarily_unavailable');
+    assert.match(refused.message, /store is full/);
+    assert.equal(await store.get('fill:0'), value);
+    await store.delete('fill:0');
+    assert.equal(await store.ping(), true, 'Redis itself is up');
+  },
+);

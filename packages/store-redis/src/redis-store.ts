@@ -7,10 +7,12 @@
  * Failure policy: fail closed, fast. The offline queue is off and every command has a timeout,
  * so while Redis is unreachable each store call rejects within `commandTimeoutMs` with
  * `ERR_STORE_UNAVAILABLE` (503 `temporarily_unavailable`) — a request is refused rather than
- * accepted without its replay check. The client keeps reconnecting in the background.
+ * accepted without its replay check. The client keeps reconnecting in the background. A Redis
+ * out of memory (`maxmemory` with `noeviction`) refuses writes with "OOM command not allowed":
+ * that becomes `ERR_STORE_FULL` (503 as well; `/health` reports the store DOWN, reason `full`).
  */
 import { Redis } from 'ioredis';
-import { VerifierError, type Store } from '@dome-verifier/core';
+import { STORE_FULL_MESSAGE, VerifierError, type Store } from '@dome-verifier/core';
 
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host[:port][/db]` or `rediss://…` (TLS). May carry a password: never logged. */
@@ -54,6 +56,8 @@ function px(ttlMs: number): number {
 }
 
 const isUnknownCommand = (e: unknown) => e instanceof Error && e.name === 'ReplyError' && /unknown command/i.test(e.message);
+/** Redis at `maxmemory` with `noeviction` refuses writes: "OOM command not allowed when used memory > 'maxmemory'". */
+const isOutOfMemory = (e: unknown) => e instanceof Error && e.name === 'ReplyError' && /^OOM\b/.test(e.message);
 
 /**
  * Connects to Redis and returns the store; rejects (naming the server, never the password) when
@@ -118,7 +122,11 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
   started = true;
 
   const unavailable = (e: unknown) =>
-    e instanceof VerifierError ? e : new VerifierError('ERR_STORE_UNAVAILABLE', STORE_UNAVAILABLE_MESSAGE, { cause: e });
+    e instanceof VerifierError
+      ? e
+      : isOutOfMemory(e)
+        ? new VerifierError('ERR_STORE_FULL', STORE_FULL_MESSAGE, { cause: e })
+        : new VerifierError('ERR_STORE_UNAVAILABLE', STORE_UNAVAILABLE_MESSAGE, { cause: e });
   async function run<T>(command: () => Promise<T>): Promise<T> {
     if (closing) throw unavailable(new Error('the Redis store is closed'));
     try {

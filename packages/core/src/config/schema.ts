@@ -437,6 +437,29 @@ export const verifierConfigSchema = z.object({
           description:
             'Accepted `aud` values of wallet presentations, besides the verifier did:key and URL, which are always accepted. The DOME wallet sends `https://self-issued.me/v2`.',
         }),
+        maxPending: documented(int(1, 10_000_000, 20_000), {
+          type: 'integer 1–10000000',
+          default: '`20000`',
+          description:
+            'Logins pending at once on this replica (each holds ≈ 4 KB of store for `lifetimeSeconds`); beyond it `/oidc/authorize` answers 503 with `Retry-After` and stores nothing. Counted per replica, in memory.',
+        }),
+        maxPendingPerClient: documented(int(1, 10_000_000, 10_000), {
+          type: 'integer 1–10000000',
+          default: '`10000`',
+          description: 'Logins of one `client_id` pending at once on this replica; beyond it 429 with `Retry-After`, nothing stored.',
+        }),
+        maxPendingPerIp: documented(int(1, 10_000_000, 100), {
+          type: 'integer 1–10000000',
+          default: '`100`',
+          description:
+            'Logins from one source address (`request.ip`: behind a proxy, as `server.*` trust settings make it; IPv6 counted per /64) pending at once on this replica; beyond it 429 with `Retry-After`, nothing stored.',
+        }),
+        answerLeaseSeconds: documented(int(1, 600, 30), {
+          type: 'integer 1–600',
+          default: '`30`',
+          description:
+            'How long a wallet answer being verified holds its login: another answer for the login is refused (409, `Retry-After`) until the lease lapses, then it may take over (a replica killed mid-answer does not block the login). Longer than the worst verification time (several outbound timeouts).',
+        }),
       }),
       requestObject: z.object({
         requireExp: documented(bool(true), {
@@ -719,7 +742,14 @@ export interface VerifierConfig {
       readonly accessToken: { readonly typ: 'JWT' | 'at+jwt'; readonly expiresInSeconds: number; readonly recordMachineTokens: boolean };
       readonly idToken: { readonly expiresInSeconds: number };
       readonly refreshToken: { readonly expiresInSeconds: number };
-      readonly login: { readonly lifetimeSeconds: number; readonly presentationAudiences: string };
+      readonly login: {
+        readonly lifetimeSeconds: number;
+        readonly presentationAudiences: string;
+        readonly maxPending: number;
+        readonly maxPendingPerClient: number;
+        readonly maxPendingPerIp: number;
+        readonly answerLeaseSeconds: number;
+      };
       readonly requestObject: { readonly requireExp: boolean; readonly requireAud: boolean };
       readonly security: {
         readonly clockSkewSeconds: number;

@@ -92,11 +92,14 @@ export const ERROR_CODES = {
   ERR_AUTHZ_SCOPE: e('invalid_scope', 400, 'The scope must contain learcredential; only openid, profile, email, offline_access may accompany it.'),
   ERR_REQUEST_OBJECT_INVALID: e('invalid_request_object', 400, 'The request object is unsigned, badly signed, expired, for another audience, or contradicts the request.'),
   ERR_REQUEST_URI_INVALID: e('invalid_request_uri', 400, 'The request_uri cannot be fetched safely (scheme, address, size, timeout, status).'),
+  ERR_LOGIN_RATE_LIMITED: e('temporarily_unavailable', 429, 'Too many logins of this client or from this address are pending (`verifier.backend.login.maxPendingPerClient` / `maxPendingPerIp`): an error page with `Retry-After`, nothing stored.'),
+  ERR_LOGIN_CAPACITY: e('temporarily_unavailable', 503, 'Too many logins are pending on this replica (`verifier.backend.login.maxPending`): an error page with `Retry-After`, nothing stored.'),
 
   // --- wallet leg (OpenID4VP direct_post) --------------------------------------------------
   ERR_LOGIN_UNKNOWN: e('invalid_request', 400, 'The state of the wallet response names no login session.'),
   ERR_LOGIN_EXPIRED: e('invalid_request', 400, 'The login session has expired (120 s).'),
   ERR_LOGIN_ALREADY_ANSWERED: e('invalid_request', 400, 'The login session was already answered (one presentation per session).'),
+  ERR_LOGIN_ANSWER_IN_PROGRESS: e('invalid_request', 409, 'Another answer to this login is being verified (its lease, `verifier.backend.login.answerLeaseSeconds`, has not lapsed); `Retry-After` says when to post again.'),
   ERR_VP_NONCE: e('invalid_client', 401, 'The presentation nonce is not the one of this login session.'),
   ERR_VP_AUDIENCE: e('invalid_client', 401, 'The presentation has no aud, or one this verifier does not accept.'),
 
@@ -113,6 +116,7 @@ export const ERROR_CODES = {
   // --- dependencies and internal --------------------------------------------------------------
   ERR_TRUST_SERVICE_UNAVAILABLE: e('temporarily_unavailable', 503, 'A trust service (TIL, revocation or status list) is unreachable; the request fails closed.'),
   ERR_STORE_UNAVAILABLE: e('temporarily_unavailable', 503, 'The shared state store (Redis) is unreachable or too slow; the request fails closed and nothing is issued.'),
+  ERR_STORE_FULL: e('temporarily_unavailable', 503, 'The state store is full (memory store at its entry limit, or Redis out of memory); the request fails closed, nothing is issued, and `/health` reports the store DOWN.'),
   ERR_SERVER_BUSY: e('temporarily_unavailable', 503, 'Too many token or wallet requests are already waiting for CPU (`server.maxQueuedRequests`); refused before any processing, retry later.'),
   ERR_SERVER: e('server_error', 500, 'Unexpected internal failure (logged with a request id).'),
 } as const satisfies Record<string, ErrorSpec>;

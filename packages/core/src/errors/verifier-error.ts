@@ -9,12 +9,15 @@ export class VerifierError extends Error {
   readonly code: ErrorCode;
   readonly error: OAuthErrorName;
   readonly status: number;
+  /** When the caller may try again, in seconds (HTTP `Retry-After`), if the thrower knows. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, description: string, options?: { cause?: unknown }) {
-    super(description, options);
+  constructor(code: ErrorCode, description: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(description, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.error = ERROR_CODES[code].error;
     this.status = ERROR_CODES[code].status;
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = Math.max(1, Math.ceil(options.retryAfterSeconds));
   }
 }
 

@@ -181,7 +181,7 @@ async function inspectRequestObject(jwt: string, claims: Record<string, unknown>
   if (typeof clientId === 'string') raw.client_id = clientId;
   if (typeof claims.response_type === 'string') raw.response_type = claims.response_type;
   const { authorizeDeps } = deps;
-  const ctx: AuthorizeContext = { raw, deps: { ...authorizeDeps, clock, store: readOnlyStore(authorizeDeps.store) }, state: { params: {} } };
+  const ctx: AuthorizeContext = { raw, deps: { ...authorizeDeps, clock, store: readOnlyStore(authorizeDeps.store) }, state: { params: {} }, source: {} };
   return { checks: await runChecks([checkClient, processRequestObject], ctx, AUTHORIZE_PREREQUISITES), skipped: [], embedded: [] };
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createMemoryStore, StoreFullError } from './memory-store.ts';
+import { createMemoryStore } from './memory-store.ts';
+import { VerifierError } from '../errors/verifier-error.ts';
 import { fixedClock } from '../ports/clock.ts';
 import { runStoreContract } from './store-contract.ts';
 
@@ -32,13 +33,17 @@ test('take returns the value once and deletes it', async () => {
   await store.close();
 });
 
-test('a full store refuses new entries instead of evicting live ones', async () => {
+test('a full store refuses new entries with ERR_STORE_FULL (503 temporarily_unavailable) instead of evicting live ones', async () => {
   const clock = fixedClock(0);
   const store = createMemoryStore({ clock, maxEntries: 2 });
   await store.setIfAbsent('a', '1', 1000);
   await store.setIfAbsent('b', '1', 1000);
-  await assert.rejects(store.setIfAbsent('c', '1', 1000), StoreFullError);
+  const full = (e: unknown) => e instanceof VerifierError && e.code === 'ERR_STORE_FULL' && e.status === 503 && e.error === 'temporarily_unavailable';
+  await assert.rejects(store.setIfAbsent('c', '1', 1000), full);
+  await assert.rejects(store.set('c', '1', 1000), full);
+  await store.set('a', '2', 1000); // replacing an existing key needs no room
   assert.equal(await store.setIfAbsent('a', '1', 1000), false, 'a is still remembered');
+  assert.equal(await store.get('c'), undefined);
   clock.advance(1000);
   assert.equal(await store.setIfAbsent('c', '1', 1000), true, 'expired entries make room');
   await store.close();

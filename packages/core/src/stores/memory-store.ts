@@ -1,11 +1,13 @@
 /**
  * In-memory `Store` for a single instance (the development default). Expired entries are
- * swept periodically; the entry count is bounded, and when full, `setIfAbsent` fails closed
- * (returns false) instead of evicting — evicting a replay-detection entry would allow a replay.
+ * swept periodically; the entry count is bounded, and when full, a write of a new key fails
+ * closed with `ERR_STORE_FULL` (503 `temporarily_unavailable`) instead of evicting — evicting a
+ * replay-detection entry would allow a replay. `/health` sees it through its write probe.
  */
 import type { Clock } from '../ports/clock.ts';
 import { systemClock } from '../ports/clock.ts';
 import type { Store } from '../ports/store.ts';
+import { VerifierError } from '../errors/verifier-error.ts';
 
 export interface MemoryStoreOptions {
   clock?: Clock;
@@ -13,9 +15,9 @@ export interface MemoryStoreOptions {
   sweepIntervalMs?: number;
 }
 
-export class StoreFullError extends Error {
-  override name = 'StoreFullError';
-}
+/** Public description of a full store (the memory store at its entry limit, Redis out of memory). */
+export const STORE_FULL_MESSAGE = 'the session store is full; try again later';
+const storeFull = () => new VerifierError('ERR_STORE_FULL', STORE_FULL_MESSAGE);
 
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store & { readonly size: number } {
   const clock = options.clock ?? systemClock;
@@ -70,12 +72,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store & { r
     },
     async setIfAbsent(key, value, ttlMs) {
       if (live(key)) return false;
-      if (!ensureRoom()) throw new StoreFullError('memory store is full');
+      if (!ensureRoom()) throw storeFull();
       put(key, value, ttlMs);
       return true;
     },
     async set(key, value, ttlMs) {
-      if (!map.has(key) && !ensureRoom()) throw new StoreFullError('memory store is full');
+      if (!map.has(key) && !ensureRoom()) throw storeFull();
       put(key, value, ttlMs);
     },
     async get(key) {

@@ -35,6 +35,7 @@ export function toVerifierError(err: unknown, requestId: string): VerifierError 
 
 export function sendOAuthError(reply: FastifyReply, err: VerifierError): FastifyReply {
   reply.header('cache-control', NO_STORE['cache-control']).header('pragma', NO_STORE.pragma);
-  if (err.status === 503) reply.header('retry-after', '5');
+  if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
+  else if (err.status === 503) reply.header('retry-after', '5');
   return reply.code(err.status).send({ error: err.error, error_description: err.message });
 }

@@ -41,6 +41,7 @@ const en = {
   logoAlt: 'DOME',
   invalidRequestTitle: 'Invalid login request',
   invalidRequestMessage: 'This login link is incomplete or malformed. Start the login again from the application.',
+  unavailableMessage: 'The login cannot be shown right now. Try again in a few seconds.',
   errorCode: 'Error {status}',
   newTab: '(opens in a new tab)',
 } as const;
@@ -76,6 +77,7 @@ const es: Messages = {
   logoAlt: 'DOME',
   invalidRequestTitle: 'Solicitud de inicio de sesión no válida',
   invalidRequestMessage: 'Este enlace de inicio de sesión está incompleto o mal formado. Vuelve a iniciar sesión desde la aplicación.',
+  unavailableMessage: 'No se puede mostrar el inicio de sesión en este momento. Inténtalo de nuevo en unos segundos.',
   errorCode: 'Error {status}',
   newTab: '(se abre en una pestaña nueva)',
 };
@@ -108,6 +110,7 @@ const ca: Messages = {
   logoAlt: 'DOME',
   invalidRequestTitle: 'Sol·licitud d’inici de sessió no vàlida',
   invalidRequestMessage: 'Aquest enllaç d’inici de sessió és incomplet o mal format. Torna a iniciar la sessió des de l’aplicació.',
+  unavailableMessage: 'No es pot mostrar l’inici de sessió ara mateix. Torna-ho a provar d’aquí a uns segons.',
   errorCode: 'Error {status}',
   newTab: '(s’obre en una pestanya nova)',
 };

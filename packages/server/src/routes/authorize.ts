@@ -34,7 +34,7 @@ export function authorizeRoutes(app: FastifyInstance, runtime: Runtime, metrics:
       request.outcome = v.error;
       return errorPage(request, reply, { status: 400, message: v.message });
     }
-    const outcome = await handleAuthorizeRequest(runtime.authorizeDeps, params, (f) => metrics.validationFailures.inc({ code: f.error.code, step: f.step }));
+    const outcome = await handleAuthorizeRequest(runtime.authorizeDeps, params, (f) => metrics.validationFailures.inc({ code: f.error.code, step: f.step }), { ip: request.ip });
     switch (outcome.kind) {
       case 'login': {
         const { cookie, location } = outcome.result;
@@ -47,7 +47,9 @@ export function authorizeRoutes(app: FastifyInstance, runtime: Runtime, metrics:
         request.log.info({ code: outcome.error.code }, 'authorization request rejected (redirected)');
         return reply.redirect(outcome.location, 302);
       case 'page-error': {
-        const status = outcome.error.status >= 500 ? outcome.error.status : 400;
+        // A pending-login cap keeps its 429/503 (with Retry-After); other refusals are 400.
+        const status = outcome.error.status === 429 || outcome.error.status >= 500 ? outcome.error.status : 400;
+        if (outcome.error.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.error.retryAfterSeconds));
         request.outcome = outcome.error.error;
         request.log.info({ code: outcome.error.code }, 'authorization request rejected (error page)');
         return errorPage(request, reply, { status, message: outcome.error.message, ...(outcome.homeUri ? { homeUri: outcome.homeUri } : {}) });

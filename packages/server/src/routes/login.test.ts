@@ -58,6 +58,7 @@ async function startLogin(w: World, state = 's1', homeUri: string | undefined = 
     clientId: 'did:key:zDnaeRP',
     redirectUri: 'https://rp.example/cb',
     scope: 'openid learcredential',
+    authRequest: AUTH,
     ...(homeUri ? { homeUri } : {}),
   });
   return { id: session.id, binding: browserSecret, cookie: `other=1; ${loginCookieName(state)}=${browserSecret}; last=2` };
@@ -65,12 +66,18 @@ async function startLogin(w: World, state = 's1', homeUri: string | undefined = 
 
 const loginUrl = (q: Record<string, string>) => `/login?${new URLSearchParams(q).toString()}`;
 
+/** GET /login for a login started with `state` in this browser (its cookie sent). */
+async function loginPage(w: World, q: Record<string, string>, headers: Record<string, string> = {}, homeUri?: string) {
+  const { cookie } = await startLogin(w, q.state ?? 's1', homeUri);
+  return w.app.inject({ url: loginUrl(q), headers: { cookie, ...headers } });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Page
 
 test('the login page renders the QR SVG, the wallet link, help links and strict headers', async () => {
   const w = await world();
-  const res = await w.app.inject({ url: loginUrl({ authRequest: AUTH, state: 's1', homeUri: 'https://rp.example' }) });
+  const res = await loginPage(w, { authRequest: AUTH, state: 's1', homeUri: 'https://rp.example' }, {}, 'https://rp.example/');
   assert.equal(res.statusCode, 200);
   assert.match(String(res.headers['content-type']), /^text\/html; charset=utf-8/);
   assert.equal(res.headers['cache-control'], 'no-store');
@@ -110,11 +117,11 @@ test('the login page renders the QR SVG, the wallet link, help links and strict 
   });
 });
 
-test('state and homeUri are escaped; javascript: never becomes a link', async () => {
+test('state and a stored homeUri are escaped; javascript: never becomes a link', async () => {
   const w = await world();
   const evil = '"><script>alert(1)</script>';
   for (const homeUri of ['javascript:alert(1)', 'JavaScript:alert(document.cookie)//https://rp.example']) {
-    const res = await w.app.inject({ url: loginUrl({ authRequest: AUTH, state: evil, homeUri }) });
+    const res = await loginPage(w, { authRequest: AUTH, state: evil, homeUri }, {}, homeUri);
     assert.equal(res.statusCode, 200);
     assert.doesNotMatch(res.body, /<script>alert/i);
     assert.doesNotMatch(res.body, /javascript:/i);
@@ -123,7 +130,7 @@ test('state and homeUri are escaped; javascript: never becomes a link', async ()
     assert.equal(data.state, evil, 'the script gets the state intact');
     assert.equal(data.homeUri, null);
   }
-  const quoted = await w.app.inject({ url: loginUrl({ authRequest: AUTH, state: 's', homeUri: 'https://rp.example/"><img src=x onerror=alert(1)>' }) });
+  const quoted = await loginPage(w, { authRequest: AUTH, state: 's' }, {}, 'https://rp.example/"><img src=x onerror=alert(1)>');
   assert.doesNotMatch(quoted.body, /<img src=x/);
   assert.doesNotMatch(quoted.body, /"><img/);
 });
@@ -141,21 +148,21 @@ test('the session homeUri (from the cookie) wins over the query; expiry comes fr
 
 test('language: es from Accept-Language, ca from ?lang=, else the configured default', async () => {
   const w = await world();
-  const es = await w.app.inject({ url: loginUrl({ authRequest: AUTH, state: 's1' }), headers: { 'accept-language': 'es-ES,es;q=0.9' } });
+  const es = await loginPage(w, { authRequest: AUTH, state: 's1' }, { 'accept-language': 'es-ES,es;q=0.9' });
   assert.match(es.body, /<html lang="es"/);
   assert.match(es.body, /<h1>Inicia sesión con tu wallet<\/h1>/);
-  const ca = await w.app.inject({ url: loginUrl({ authRequest: AUTH, state: 's1', lang: 'ca' }), headers: { 'accept-language': 'es-ES,es;q=0.9' } });
+  const ca = await loginPage(w, { authRequest: AUTH, state: 's1', lang: 'ca' }, { 'accept-language': 'es-ES,es;q=0.9' });
   assert.match(ca.body, /<html lang="ca"/);
   assert.match(ca.body, /<h1>Inicia la sessió amb el teu wallet<\/h1>/);
-  const en = await w.app.inject({ url: loginUrl({ authRequest: AUTH, state: 's1' }) });
+  const en = await loginPage(w, { authRequest: AUTH, state: 's1' });
   assert.match(en.body, /<html lang="en"/);
-  const fr = await w.app.inject({ url: loginUrl({ authRequest: AUTH, state: 's1' }), headers: { 'accept-language': 'fr' } });
+  const fr = await loginPage(w, { authRequest: AUTH, state: 's1' }, { 'accept-language': 'fr' });
   assert.match(fr.body, /<html lang="en"/);
   const w2 = await world({ frontend: { ...frontend, defaultLang: 'ca' } });
-  const def = await w2.app.inject({ url: loginUrl({ authRequest: AUTH, state: 's1' }) });
+  const def = await loginPage(w2, { authRequest: AUTH, state: 's1' });
   assert.match(def.body, /<html lang="ca"/);
   // The language switcher keeps the login parameters.
-  assert.ok(en.body.includes(`href="?authRequest=${encodeURIComponent(AUTH)}&amp;state=s1&amp;lang=es" lang="es" hreflang="es"`));
+  assert.ok(en.body.includes(`href="?authRequest=${encodeURIComponent(AUTH)}&amp;state=s1&amp;homeUri=${encodeURIComponent('https://rp.example/')}&amp;lang=es" lang="es" hreflang="es"`));
   assert.equal(pickLang(undefined, 'es-ES,es;q=0.9', 'en'), 'es');
 });
 
@@ -177,11 +184,22 @@ test('invalid login parameters give the 400 error page', async () => {
     const nonce = /style-src 'nonce-([^']+)'/.exec(String(res.headers['content-security-policy']))?.[1];
     assert.ok(res.body.includes(`<style nonce="${nonce}">`));
     assert.match(res.body, /<h1>Solicitud de inicio de sesión no válida<\/h1>/);
-    assert.match(res.body, /href="https:\/\/rp\.example\/"/);
+    assert.doesNotMatch(res.body, /rp\.example/, 'no link taken from the query');
     assert.doesNotMatch(res.body, /<script/);
   }
   const dup = await w.app.inject({ url: `/login?authRequest=${encodeURIComponent(AUTH)}&state=a&state=b` });
   assert.equal(dup.statusCode, 400);
+});
+
+test('a store failure while looking the login up gives the 503 page (Retry-After), never a page built from the query', async () => {
+  const w = await world();
+  const broken = await world({ logins: { ...w.logins, viewForBrowser: () => Promise.reject(new Error('store down')) } });
+  const { cookie } = await startLogin(w, 's1');
+  const res = await broken.app.inject({ url: loginUrl({ authRequest: AUTH, state: 's1', homeUri: 'https://phish.example' }), headers: { cookie } });
+  assert.equal(res.statusCode, 503);
+  assert.equal(res.headers['retry-after'], '5');
+  assert.match(res.body, /Try again in a few seconds/);
+  assert.doesNotMatch(res.body, /class="qr"|openid4vp:|phish\.example/);
 });
 
 test('renderErrorPage escapes its texts and drops a javascript: homeUri', () => {
@@ -199,13 +217,13 @@ test('logo, favicon, wallet URL and base path come from the configuration', asyn
     issuer: 'https://verifier.example/verifier/',
     frontend: { ...frontend, urls: { ...frontend.urls, wallet: '' }, logoSrc: 'https://cdn.example/logo.svg', assets: { baseUrl: 'https://cdn.example/a/', faviconPath: '/fav.ico' } },
   });
-  const html = (await w.app.inject({ url: loginUrl({ authRequest: AUTH, state: 's1' }) })).body;
+  const html = (await loginPage(w, { authRequest: AUTH, state: 's1' })).body;
   assert.match(html, /<img class="logo" src="https:\/\/cdn\.example\/logo\.svg" alt="DOME">/);
   assert.match(html, /<link rel="icon" href="https:\/\/cdn\.example\/a\/fav\.ico">/);
   assert.ok(html.includes(`id="dv-wallet" href="${AUTH.replaceAll('&', '&amp;')}"`), 'raw openid4vp:// link without a wallet URL');
   assert.match(html, /"base":"\/verifier"/);
   const bad = await world({ frontend: { ...frontend, logoSrc: 'javascript:alert(1)', colors: { ...frontend.colors, primary: 'red;}body{x' } } });
-  const badHtml = (await bad.app.inject({ url: loginUrl({ authRequest: AUTH, state: 's1' }) })).body;
+  const badHtml = (await loginPage(bad, { authRequest: AUTH, state: 's1' })).body;
   assert.match(badHtml, /<p class="wordmark">DOME<\/p>/);
   assert.doesNotMatch(badHtml, /javascript:|red;\}/);
 });

@@ -3,7 +3,10 @@
  *
  * - `GET /login?authRequest=…&state=…&homeUri=…[&lang=]` — the page with the QR code of the
  *   `openid4vp://` request, a same-device wallet link and a countdown; its inline script waits
- *   for the outcome and navigates to the RP.
+ *   for the outcome and navigates to the RP. Rendered only for a login found through the
+ *   browser's cookie and `state`, from what the login stored (request, client home): a URL
+ *   naming another request (`authRequest` ≠ the stored one), no cookie, or an unknown login get
+ *   the 400 error page without QR code or links from the query (issue #9 item 6).
  * - `GET /api/login/events?state=…` — Server-Sent Events: `redirect` (data = the RP redirect
  *   URL), `failed` (`{"error": …}`) or `expired` (`{}`), then the stream ends; `pending`
  *   (`{"expires_in": s}`) when it opens, `: ping` comments as heartbeat. Completion is seen
@@ -23,7 +26,7 @@ import { cookieValues } from '../login/cookies.ts';
 import { pickLang } from '../login/lang.ts';
 import { MESSAGES, type Lang } from '../login/messages.ts';
 import { htmlPageHeaders, newNonce, renderLoginPage, sendErrorPage } from '../login/pages.ts';
-import { basePath, isValidAuthRequest, isValidState, safeHttpUrl } from '../login/urls.ts';
+import { basePath, isValidAuthRequest, isValidState } from '../login/urls.ts';
 
 export { pickLang } from '../login/lang.ts';
 export { renderErrorPage, sendErrorPage, htmlPageHeaders, type ErrorPageOptions, type FrontendConfig } from '../login/pages.ts';
@@ -105,38 +108,33 @@ export function loginRoutes(app: FastifyInstance, deps: LoginRouteDeps): void {
   app.get('/login', async (request, reply) => {
     const q = request.query as Query;
     const lang = langOf(request);
-    const authRequest = q.authRequest;
+    const m = MESSAGES[lang];
     const state = q.state;
-    if (!isValidAuthRequest(authRequest) || !isValidState(state)) {
-      const m = MESSAGES[lang];
-      return sendErrorPage(reply, {
-        status: 400,
-        title: m.invalidRequestTitle,
-        message: m.invalidRequestMessage,
-        homeUri: safeHttpUrl(text(q.homeUri)),
-        lang,
-        frontend: deps.frontend,
-      });
-    }
+    const authRequest = q.authRequest;
+    // Only a login this verifier started, seen by the browser that started it, is rendered; the
+    // QR code, the wallet button and the back link come from the stored login, never the query.
+    const invalid = (message: string) => sendErrorPage(reply, { status: 400, title: m.invalidRequestTitle, message, lang, frontend: deps.frontend });
+    if (!isValidState(state) || (authRequest !== undefined && !isValidAuthRequest(authRequest))) return invalid(m.invalidRequestMessage);
     let found: Awaited<ReturnType<typeof lookup>>;
     try {
       found = await lookup(request, state);
     } catch (err) {
-      // The page still works (the script reports the outcome); only the expiry is a guess.
       request.log.warn({ err }, 'login page: session lookup failed');
+      reply.header('retry-after', '5');
+      return sendErrorPage(reply, { status: 503, title: m.invalidRequestTitle, message: m.unavailableMessage, lang, frontend: deps.frontend });
     }
-    const now = deps.clock.now();
+    // Unknown, another browser's, or a URL carrying a request other than the stored one.
+    if (!found || (authRequest !== undefined && authRequest !== found.view.authRequest)) return invalid(m.notStartedMessage);
     const nonce = newNonce();
     const html = renderLoginPage({
       lang,
       frontend: deps.frontend,
       nonce,
-      authRequest,
+      authRequest: found.view.authRequest,
       state,
-      // The session's own homeUri wins over the (forgeable) query parameter.
-      homeUri: found ? found.view.homeUri : safeHttpUrl(text(q.homeUri)),
+      homeUri: found.view.homeUri,
       base,
-      expiresIn: found ? secondsLeft(found.view, now) : Math.round(deps.logins.lifetimeMs / 1000),
+      expiresIn: secondsLeft(found.view, deps.clock.now()),
     });
     return reply.headers(htmlPageHeaders(nonce)).send(html);
   });

@@ -41,6 +41,11 @@ export async function issueAuthorizationCode(store: Store, clock: Clock, record:
   return code;
 }
 
+/** Deletes a code that was issued but will never be delivered (a wallet answer that lost its login to another). */
+export async function discardAuthorizationCode(store: Store, code: string): Promise<void> {
+  await store.delete(codeKey(hashToken(code)));
+}
+
 export interface FoundCode {
   record: CodeRecord;
   hash: string;

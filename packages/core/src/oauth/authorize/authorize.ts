@@ -6,10 +6,11 @@
 import type { Step } from '../../shared/pipeline.ts';
 import { runSteps } from '../../shared/pipeline.ts';
 import { VerifierError } from '../../errors/verifier-error.ts';
-import type { AuthorizeContext, AuthorizeDeps, AuthorizeResult } from './context.ts';
+import type { AuthorizeContext, AuthorizeDeps, AuthorizeResult, AuthorizeSource } from './context.ts';
 import { checkClient } from './check-client.ts';
 import { processRequestObject } from './process-request-object.ts';
 import { checkPkce, checkRedirectUri, checkResponseType, checkScope, checkStateAndNonce } from './check-request-parameters.ts';
+import { admitLogin } from './admit-login.ts';
 import { createLogin } from './create-login.ts';
 
 export const AUTHORIZE_STEPS: readonly Step<AuthorizeContext>[] = [
@@ -20,6 +21,7 @@ export const AUTHORIZE_STEPS: readonly Step<AuthorizeContext>[] = [
   checkScope,
   checkStateAndNonce,
   checkPkce,
+  admitLogin,
 ];
 
 export type AuthorizeOutcome =
@@ -29,6 +31,9 @@ export type AuthorizeOutcome =
   /** Show an error page: no safe redirect target. */
   | { kind: 'page-error'; error: VerifierError; homeUri?: string };
 
+/** Refusals shown as an error page with their own status even when redirect_uri is known. */
+const PAGE_ONLY: ReadonlySet<string> = new Set(['ERR_AUTHZ_REDIRECT_URI', 'ERR_AUTHZ_CLIENT_UNKNOWN', 'ERR_LOGIN_RATE_LIMITED', 'ERR_LOGIN_CAPACITY']);
+
 /** Appends `params` to a redirect URI that may already have a query. */
 export function withQuery(uri: string, params: Record<string, string | undefined>): string {
   const u = new URL(uri);
@@ -36,17 +41,23 @@ export function withQuery(uri: string, params: Record<string, string | undefined
   return u.toString();
 }
 
-export async function handleAuthorizeRequest(deps: AuthorizeDeps, raw: Readonly<Record<string, string>>, onFailure?: Parameters<typeof runSteps>[2]): Promise<AuthorizeOutcome> {
-  const ctx: AuthorizeContext = { raw, deps, state: { params: {} } };
+export async function handleAuthorizeRequest(
+  deps: AuthorizeDeps,
+  raw: Readonly<Record<string, string>>,
+  onFailure?: Parameters<typeof runSteps>[2],
+  source: AuthorizeSource = {},
+): Promise<AuthorizeOutcome> {
+  const ctx: AuthorizeContext = { raw, deps, state: { params: {} }, source };
   try {
     await runSteps(AUTHORIZE_STEPS, ctx, onFailure);
     return { kind: 'login', result: await createLogin(ctx) };
   } catch (e) {
+    ctx.state.slot?.release();
     if (!(e instanceof VerifierError)) throw e;
     const client = ctx.state.client;
     // Before redirect_uri is validated, an outer redirect_uri that is registered is still safe.
     const target = ctx.state.redirectUri ?? (client && raw.redirect_uri && client.redirectUris.includes(raw.redirect_uri) ? raw.redirect_uri : undefined);
-    if (!target || e.code === 'ERR_AUTHZ_REDIRECT_URI' || e.code === 'ERR_AUTHZ_CLIENT_UNKNOWN') {
+    if (!target || PAGE_ONLY.has(e.code)) {
       return { kind: 'page-error', error: e, ...(client?.url ? { homeUri: client.url } : {}) };
     }
     const location = withQuery(target, { error: e.error, error_description: e.message, state: ctx.state.params.state ?? raw.state, iss: deps.policy.issuer });

@@ -5,6 +5,7 @@ import type { Store } from '../../ports/store.ts';
 import type { RegisteredClient } from '../../trust/trusted-services.ts';
 import type { ClientKeyResolver } from '../client-auth/client-keys.ts';
 import type { LoginSessions } from '../login/login-sessions.ts';
+import type { LoginAdmission, LoginSlot } from '../login/login-admission.ts';
 import type { Signer } from '../tokens/create-access-token.ts';
 
 export interface AuthorizePolicy {
@@ -24,6 +25,8 @@ export interface AuthorizeDeps {
   clientKeys: ClientKeyResolver;
   fetch: Fetcher;
   logins: LoginSessions;
+  /** Caps on pending logins (per replica): a login takes a slot before anything is stored. */
+  admission: LoginAdmission;
   /** The verifier identity: signs the OpenID4VP request object, did:key is its client_id. */
   signer: Signer;
 }
@@ -38,6 +41,14 @@ export interface AuthorizeState {
   params: Partial<Record<AuthorizeParameter, string>>;
   /** Set once redirect_uri is validated: from then on errors are redirected there. */
   redirectUri?: string;
+  /** The pending-login slot taken by `admit-login`; given back when the login is not created. */
+  slot?: LoginSlot;
+}
+
+/** Where the request came from (for the per-address cap). */
+export interface AuthorizeSource {
+  /** The client address as the HTTP layer sees it (`request.ip`). */
+  ip?: string;
 }
 
 export interface AuthorizeContext {
@@ -45,6 +56,7 @@ export interface AuthorizeContext {
   readonly raw: Readonly<Record<string, string>>;
   readonly deps: AuthorizeDeps;
   readonly state: AuthorizeState;
+  readonly source: AuthorizeSource;
 }
 
 export interface AuthorizeResult {

@@ -1,5 +1,5 @@
 /**
- * Authorize step 8 — start the wallet login: a login session (120 s), a one-shot OpenID4VP
+ * Authorize step 9 — start the wallet login: a login session (120 s), a one-shot OpenID4VP
  * request object stored under a fresh id, and the DOME login-page redirect
  * `/login?authRequest=<openid4vp URL>&state=<RP state>&homeUri=<client url>` (absolute, so a
  * path prefix such as `/verifier` keeps working).
@@ -15,16 +15,18 @@ export async function createLogin({ deps, state }: AuthorizeContext): Promise<Au
   const { issuer } = deps.policy;
   const p = state.params;
   const client = state.client!;
+  const requestId = randomBytes(32).toString('base64url');
+  const authRequest = openId4VpUrl(issuer, deps.signer.kid, requestId);
   const { session, browserSecret } = await deps.logins.create({
     state: p.state!,
     clientId: client.clientId,
     redirectUri: state.redirectUri!,
     scope: p.scope!,
+    authRequest,
     ...(p.nonce !== undefined ? { nonce: p.nonce } : {}),
     ...(p.code_challenge !== undefined ? { codeChallenge: p.code_challenge } : {}),
     ...(client.url !== undefined ? { homeUri: client.url } : {}),
   });
-  const requestId = randomBytes(32).toString('base64url');
   const requestObject = createRequestObject(deps.signer, {
     issuer,
     sessionId: session.id,
@@ -33,7 +35,8 @@ export async function createLogin({ deps, state }: AuthorizeContext): Promise<Au
     expiresAtSeconds: Math.floor(session.createdAt / 1000) + Math.round(deps.logins.lifetimeMs / 1000),
   });
   await deps.store.set(requestObjectKey(requestId), requestObject, session.expiresAt - session.createdAt);
-  const query = new URLSearchParams({ authRequest: openId4VpUrl(issuer, deps.signer.kid, requestId), state: session.state });
+  // The page renders what the session stores; the URL keeps DOME's shape for wallets and tools that read it.
+  const query = new URLSearchParams({ authRequest, state: session.state });
   if (session.homeUri) query.set('homeUri', session.homeUri);
   return {
     location: `${issuer}/login?${query.toString()}`,

@@ -9,6 +9,18 @@
  * - Only the browser that started the login may learn its outcome (the code): it holds a secret
  *   in a cookie set by `/oidc/authorize`; the store keeps only its SHA-256 (dome-verifier-wire.md
  *   §10 item 13: IN2 let anyone who knew `state` receive the code).
+ * - The session keeps the `openid4vp://` request it was created with, so that the login page
+ *   shows this verifier's own request, never one taken from its URL (issue #9 item 6).
+ *
+ * Answering (issue #9 item 5). A wallet answer first takes a **lease** on the login
+ * (`login-claimed:{id}` = `<random token>.<expiry ms>`, set-if-absent with the lease TTL): while
+ * it is held, other answers are refused (409, `Retry-After` = the rest of the lease); when the
+ * replica holding it dies, the lease lapses and a retry — on any replica — takes over. The
+ * session record itself never changes: the outcome is written once, by set-if-absent of
+ * `login-outcome:{id}` (the final transition). So however leases overlap (a slow holder that
+ * outlives its lease), at most one answer completes a login, and only the completed outcome's
+ * code is ever delivered: before issuing a code the holder checks that the lease is still its
+ * own (or lapsed and not taken), and a holder that loses the final transition discards its code.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -29,10 +41,13 @@ export interface LoginSession {
   readonly codeChallenge?: string;
   /** Nonce the wallet's VP must echo. */
   readonly presentationNonce: string;
+  /** The `openid4vp://` request of this login (QR code, same-device button). */
+  readonly authRequest: string;
   readonly homeUri?: string;
   readonly browserSecretHash: string;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /** From the outcome record (`login-outcome:{id}`); `pending` until an answer completes or fails it. */
   status: LoginStatus;
   /** When complete: `<redirect_uri>?code=…&state=…&iss=…`. */
   redirectTo?: string;
@@ -45,22 +60,31 @@ export interface LoginView {
   redirectTo?: string;
   error?: string;
   expiresAt: number;
+  authRequest: string;
   homeUri?: string;
 }
 
-export type NewLogin = Omit<LoginSession, 'id' | 'presentationNonce' | 'browserSecretHash' | 'createdAt' | 'expiresAt' | 'status'>;
+export type NewLogin = Omit<LoginSession, 'id' | 'presentationNonce' | 'browserSecretHash' | 'createdAt' | 'expiresAt' | 'status' | 'redirectTo' | 'error'>;
+
+/** The outcome of `claim`: the lease (an opaque token), or how long another answer still holds it. */
+export type Claim = { ok: true; lease: string } | { ok: false; retryAfterMs: number };
 
 export interface LoginSessions {
   readonly lifetimeMs: number;
+  /** How long an answer's lease lasts. */
+  readonly leaseMs: number;
   /** Creates a session; returns it with the browser secret (to be set as a cookie, never stored). */
   create(login: NewLogin): Promise<{ session: LoginSession; browserSecret: string }>;
   get(id: string): Promise<LoginSession | undefined>;
-  /** Marks the wallet answer as received; false when it was already received (one use per session). */
-  claim(id: string): Promise<boolean>;
-  /** Undoes `claim` when the answer could not be judged (a trust service was down), so the wallet may retry. */
-  unclaim(id: string): Promise<void>;
-  complete(id: string, redirectTo: string): Promise<void>;
-  fail(id: string, error: string): Promise<void>;
+  /** Takes the answer lease of a pending login (one answer at a time; a lapsed lease is free). */
+  claim(id: string): Promise<Claim>;
+  /** True while `lease` is still this answer's, or lapsed and not taken by another. */
+  holds(id: string, lease: string): Promise<boolean>;
+  /** Gives the lease back (the answer could not be judged: a trust service was down), if still held. */
+  release(id: string, lease: string): Promise<void>;
+  /** The final transition: true for the one answer that completes (or fails) the login, false for any other. */
+  complete(id: string, redirectTo: string): Promise<boolean>;
+  fail(id: string, error: string): Promise<boolean>;
   /**
    * The session as the browser that started it may see it: `id.secret` from its cookie, and the
    * RP `state` from the page URL must both match; anything else gives undefined.
@@ -77,30 +101,43 @@ export function loginCookieName(state: string): string {
 
 const hash = (s: string) => createHash('sha256').update(s).digest();
 
-export function createLoginSessions(store: Store, clock: Clock, lifetimeMs = 120_000): LoginSessions {
+type Outcome = { status: 'complete'; redirectTo: string } | { status: 'failed'; error: string };
+
+export function createLoginSessions(store: Store, clock: Clock, lifetimeMs = 120_000, leaseMs = 30_000): LoginSessions {
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const key = (id: string) => `login:${id}`;
+  const leaseKey = (id: string) => `login-claimed:${id}`;
+  const outcomeKey = (id: string) => `login-outcome:${id}`;
   /** Sessions stay readable a minute past expiry so the page can say "expired" rather than "unknown". */
   const GRACE_MS = 60_000;
+  const validId = (id: string) => /^[A-Za-z0-9_-]{20,64}$/.test(id);
 
   async function get(id: string): Promise<LoginSession | undefined> {
-    if (!/^[A-Za-z0-9_-]{20,64}$/.test(id)) return undefined;
-    const raw = await store.get(key(id));
-    return raw === undefined ? undefined : (JSON.parse(raw) as LoginSession);
+    if (!validId(id)) return undefined;
+    const [raw, outcome] = await Promise.all([store.get(key(id)), store.get(outcomeKey(id))]);
+    if (raw === undefined) return undefined;
+    const session = JSON.parse(raw) as LoginSession;
+    return outcome === undefined ? session : { ...session, ...(JSON.parse(outcome) as Outcome) };
   }
 
-  async function update(id: string, change: Partial<LoginSession>): Promise<void> {
-    const s = await get(id);
-    if (!s) return;
+  /** Writes the outcome once; the first writer wins, later ones (a lapsed lease's holder) get false. */
+  async function settle(id: string, outcome: Outcome): Promise<boolean> {
+    const raw = validId(id) ? await store.get(key(id)) : undefined;
+    if (raw === undefined) return false;
+    const s = JSON.parse(raw) as LoginSession;
     const ttl = s.expiresAt + GRACE_MS - clock.now();
-    if (ttl <= 0) return;
-    await store.set(key(id), JSON.stringify({ ...s, ...change }), ttl);
-    events.emit(id);
+    if (ttl <= 0) return false;
+    const won = await store.setIfAbsent(outcomeKey(id), JSON.stringify(outcome), ttl);
+    if (won) events.emit(id);
+    return won;
   }
+
+  const leaseToken = (value: string | undefined) => value?.slice(0, value.indexOf('.'));
 
   return {
     lifetimeMs,
+    leaseMs,
     async create(login) {
       const id = randomBytes(32).toString('base64url');
       const browserSecret = randomBytes(32).toString('base64url');
@@ -119,13 +156,25 @@ export function createLoginSessions(store: Store, clock: Clock, lifetimeMs = 120
     },
     get,
     async claim(id) {
-      const s = await get(id);
-      if (!s) return false;
-      return store.setIfAbsent(`login-claimed:${id}`, '1', Math.max(1000, s.expiresAt - clock.now()));
+      const lease = randomBytes(18).toString('base64url');
+      const expires = clock.now() + leaseMs;
+      if (await store.setIfAbsent(leaseKey(id), `${lease}.${expires}`, leaseMs)) return { ok: true, lease };
+      const held = await store.get(leaseKey(id));
+      const until = Number(held?.slice(held.indexOf('.') + 1));
+      // Lapsed between the two calls (or unreadable): try again in a second.
+      return { ok: false, retryAfterMs: Number.isFinite(until) && until > clock.now() ? until - clock.now() : 1000 };
     },
-    unclaim: (id) => store.delete(`login-claimed:${id}`),
-    complete: (id, redirectTo) => update(id, { status: 'complete', redirectTo }),
-    fail: (id, error) => update(id, { status: 'failed', error }),
+    async holds(id, lease) {
+      const held = await store.get(leaseKey(id));
+      return held === undefined || leaseToken(held) === lease;
+    },
+    async release(id, lease) {
+      // Not atomic (get, then delete): if the lease lapsed and was taken in between, the other
+      // answer loses its lease early — the outcome is still written at most once.
+      if (leaseToken(await store.get(leaseKey(id))) === lease) await store.delete(leaseKey(id));
+    },
+    complete: (id, redirectTo) => settle(id, { status: 'complete', redirectTo }),
+    fail: (id, error) => settle(id, { status: 'failed', error }),
     async viewForBrowser(binding, state) {
       if (!binding) return undefined;
       const dot = binding.indexOf('.');
@@ -140,6 +189,7 @@ export function createLoginSessions(store: Store, clock: Clock, lifetimeMs = 120
         redirectTo: s.status === 'complete' ? s.redirectTo : undefined,
         error: s.error,
         expiresAt: s.expiresAt,
+        authRequest: s.authRequest,
         homeUri: s.homeUri,
       };
     },

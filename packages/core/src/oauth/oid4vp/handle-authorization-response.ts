@@ -7,6 +7,12 @@
  * authorization code is issued and the session completes with the RP redirect; on a
  * presentation failure the session is marked failed (the login page says so); when a trust
  * service is unavailable (503) the answer is released so that the wallet can post again.
+ *
+ * One answer at a time holds the login's lease (login-sessions.ts): another answer meanwhile is
+ * refused 409 `ERR_LOGIN_ANSWER_IN_PROGRESS` with `Retry-After`; once the lease lapses (the
+ * replica answering died) a retry takes over. A holder checks its lease before issuing the code,
+ * and only the answer that writes the login's outcome first has its code delivered — a slow
+ * holder that outlived its lease gets `ERR_LOGIN_ALREADY_ANSWERED` and its code is discarded.
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { PresentationDeps } from '../../credentials/context.ts';
@@ -15,7 +21,7 @@ import { employeeProfile, employeeTokenVc, subjectOf } from '../../credentials/t
 import type { StepFailure } from '../../shared/pipeline.ts';
 import type { Store } from '../../ports/store.ts';
 import type { LoginSessions } from '../login/login-sessions.ts';
-import { issueAuthorizationCode } from '../authorize/authorization-codes.ts';
+import { discardAuthorizationCode, issueAuthorizationCode } from '../authorize/authorization-codes.ts';
 import { withQuery } from '../authorize/authorize.ts';
 import { decodeVpTokenClaim } from '../token/grants/client-credentials.ts';
 
@@ -35,9 +41,14 @@ export async function handleAuthorizationResponse(deps: WalletResponseDeps, para
   const session = await deps.logins.get(state);
   if (!session) throw new VerifierError('ERR_LOGIN_UNKNOWN', 'no login session for this state');
   if (deps.clock.now() >= session.expiresAt) throw new VerifierError('ERR_LOGIN_EXPIRED', 'the login session has expired');
-  if (session.status !== 'pending' || !(await deps.logins.claim(session.id))) {
-    throw new VerifierError('ERR_LOGIN_ALREADY_ANSWERED', 'this login session was already answered');
+  const answered = () => new VerifierError('ERR_LOGIN_ALREADY_ANSWERED', 'this login session was already answered');
+  if (session.status !== 'pending') throw answered();
+  const claim = await deps.logins.claim(session.id);
+  if (!claim.ok) {
+    const seconds = Math.max(1, Math.ceil(claim.retryAfterMs / 1000));
+    throw new VerifierError('ERR_LOGIN_ANSWER_IN_PROGRESS', `another answer to this login is being verified; retry in ${seconds} s`, { retryAfterSeconds: seconds });
   }
+  const { lease } = claim;
 
   let verified;
   try {
@@ -49,7 +60,7 @@ export async function handleAuthorizationResponse(deps: WalletResponseDeps, para
   } catch (e) {
     // A judged presentation ends the login; an unavailable trust service does not: the wallet may retry.
     if (e instanceof VerifierError && e.status < 500) await deps.logins.fail(session.id, e.message);
-    else await deps.logins.unclaim(session.id);
+    else await deps.logins.release(session.id, lease);
     throw e;
   }
   const subject = subjectOf(verified.credential);
@@ -57,6 +68,8 @@ export async function handleAuthorizationResponse(deps: WalletResponseDeps, para
     await deps.logins.fail(session.id, 'the credential names no subject');
     throw new VerifierError('ERR_VC_MALFORMED', 'the credential names no subject (credentialSubject.id or mandatee.id)');
   }
+  // Fencing: a holder whose lease lapsed and was taken over issues nothing.
+  if (!(await deps.logins.holds(session.id, lease))) throw answered();
   const code = await issueAuthorizationCode(deps.store, deps.clock, {
     clientId: session.clientId,
     redirectUri: session.redirectUri,
@@ -69,6 +82,10 @@ export async function handleAuthorizationResponse(deps: WalletResponseDeps, para
     authTime: Math.floor(deps.clock.now() / 1000),
   });
   const redirectTo = withQuery(session.redirectUri, { code, state: session.state, iss: deps.issuer });
-  await deps.logins.complete(session.id, redirectTo);
+  // The final transition: exactly one answer writes the outcome; any other code is never delivered.
+  if (!(await deps.logins.complete(session.id, redirectTo))) {
+    await discardAuthorizationCode(deps.store, code);
+    throw answered();
+  }
   return { redirectTo };
 }
