@@ -7,7 +7,6 @@
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import { fixedClock, createMemoryStore, type Store } from '@dome-verifier/core';
@@ -16,6 +15,7 @@ import { createDevChain, createSealCertificate, createRootCa, issueLearCredentia
 import { createMachineTokenRequest, type MachineDialect } from '@dome-verifier/client';
 import { buildApp, createMetrics, createRuntime, type Runtime, type WorkQueue } from '@dome-verifier/server';
 import type { FastifyInstance } from 'fastify';
+import { createTrustServiceStub, type TrustServiceStub } from './trust-service-stub.ts';
 
 export const ISSUER = 'https://verifier.test';
 export const ORG = 'VATES-T0000001';
@@ -54,8 +54,13 @@ export interface MachineClient {
 }
 
 export interface WorldOptions {
-  /** Serve the TIL over loopback HTTP (so tests can make it fail) instead of files. */
+  /** Serve the TIL over loopback HTTP (the trust-service stub, so tests can make it fail) instead of files. */
   tilOverHttp?: boolean;
+  /**
+   * Serve the TIL, the Trusted Services List and the revoked list from the loopback trust-service
+   * stub (`world.stub`, paths in `TRUST_PATHS`), so flow tests can drive real HTTP failures.
+   */
+  trustOverHttp?: boolean;
   /** Extra TSL entries (YAML-ready objects). */
   clients?: Array<Record<string, unknown>>;
   revoked?: string[];
@@ -75,6 +80,9 @@ export interface WorldOptions {
 
 export type TilMode = 'ok' | 'error' | 'hang';
 
+/** Where the stub serves each trust service (`world.stub.url(TRUST_PATHS.revoked)`). */
+export const TRUST_PATHS = { til: '/v4/issuers/', tsl: '/tsl.yaml', revoked: '/revoked.yaml' } as const;
+
 export interface World {
   /** The verifier URL (`https://verifier.test`, or `http://127.0.0.1:<port>` with `listen`). */
   issuer: string;
@@ -91,6 +99,8 @@ export interface World {
   /** POSTs a form to /oidc/token in-process. */
   post(body: string | URLSearchParams, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Record<string, unknown> }>;
   setTil(mode: TilMode): void;
+  /** The loopback trust-service stub (with `tilOverHttp` or `trustOverHttp`). */
+  stub: TrustServiceStub | undefined;
   /** Entries in the replay/session store. */
   storeSize(): number;
   tilRequests(): number;
@@ -133,29 +143,23 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     writeFileSync(join(tilDir, did), body);
   }
 
-  let tilMode: TilMode = 'ok';
-  let tilCount = 0;
-  let tilServer: Server | undefined;
+  const stub = options.tilOverHttp || options.trustOverHttp ? await createTrustServiceStub() : undefined;
   let tilBase = `${tilDir}/`;
-  if (options.tilOverHttp) {
-    tilServer = createServer((req, res) => {
-      tilCount++;
-      if (tilMode === 'hang') return; // never answers
-      if (tilMode === 'error') return void res.writeHead(500).end('boom');
-      const did = decodeURIComponent((req.url ?? '').replace(/^\/v4\/issuers\//, ''));
-      const doc = tilDocs.get(did);
-      if (!doc) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"title":"Not Found"}');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(doc);
-    });
-    await new Promise<void>((r) => tilServer!.listen(0, '127.0.0.1', r));
-    tilBase = `http://127.0.0.1:${(tilServer.address() as AddressInfo).port}/v4/issuers/`;
+  if (stub) {
+    for (const [did, body] of tilDocs) stub.serve(`${TRUST_PATHS.til}${did}`, { body, contentType: 'application/json' });
+    tilBase = stub.url(TRUST_PATHS.til);
   }
 
   const port = options.listen ? await freePort() : 0;
   const issuer = options.listen ? `http://127.0.0.1:${port}` : ISSUER;
   const machine = newMachine();
-  writeFileSync(join(dir, 'tsl.yaml'), yamlList([machineClientEntry(machine.did), ...(options.clients ?? [])]));
-  writeFileSync(join(dir, 'revoked.yaml'), `# revoked credential ids\nrevoked_credentials:\n${(options.revoked ?? ['00000000-0000-0000-0000-000000000000']).map((id) => `  - "${id}"`).join('\n')}\n`);
+  const tsl = yamlList([machineClientEntry(machine.did), ...(options.clients ?? [])]);
+  const revoked = `# revoked credential ids\nrevoked_credentials:\n${(options.revoked ?? ['00000000-0000-0000-0000-000000000000']).map((id) => `  - "${id}"`).join('\n')}\n`;
+  writeFileSync(join(dir, 'tsl.yaml'), tsl);
+  writeFileSync(join(dir, 'revoked.yaml'), revoked);
+  const overHttp = options.trustOverHttp ? stub : undefined;
+  overHttp?.serve(TRUST_PATHS.tsl, { body: tsl, contentType: 'application/yaml' });
+  overHttp?.serve(TRUST_PATHS.revoked, { body: revoked, contentType: 'application/yaml' });
   writeFileSync(join(dir, 'anchors.pem'), p.root.certificatePem);
 
   const config = loadConfig({
@@ -164,8 +168,8 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       VERIFIER_BACKEND_IDENTITY_PRIVATEKEY: '0x73e509a7681d4a395b1ced75681c4dc4020dbab02da868512276dd766733d5b5',
       VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_NAME: 'DOME',
       VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_TRUSTEDISSUERSLISTURL: tilBase,
-      VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_TRUSTEDSERVICESLISTURL: join(dir, 'tsl.yaml'),
-      VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_REVOKEDCREDENTIALLISTURL: join(dir, 'revoked.yaml'),
+      VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_TRUSTEDSERVICESLISTURL: overHttp ? overHttp.url(TRUST_PATHS.tsl) : join(dir, 'tsl.yaml'),
+      VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_REVOKEDCREDENTIALLISTURL: overHttp ? overHttp.url(TRUST_PATHS.revoked) : join(dir, 'revoked.yaml'),
       VERIFIER_BACKEND_X509_TRUSTANCHORS: join(dir, 'anchors.pem'),
       VERIFIER_BACKEND_OUTBOUND_TIMEOUTMS: '1000',
       VERIFIER_DATA_DIR: join(dir, 'data'),
@@ -238,17 +242,16 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       return memory.size;
     },
     setTil(mode) {
-      tilMode = mode;
+      if (!stub) throw new Error('setTil() needs tilOverHttp or trustOverHttp');
+      stub.setMode(TRUST_PATHS.til, mode === 'error' ? '500' : mode);
     },
-    tilRequests: () => tilCount,
+    stub,
+    tilRequests: () => stub?.requests(TRUST_PATHS.til) ?? 0,
     async close() {
       await app.close();
       await runtime.close();
       await memory?.close();
-      if (tilServer) {
-        tilServer.closeAllConnections();
-        await new Promise((r) => tilServer!.close(r));
-      }
+      await stub?.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
