@@ -66,6 +66,7 @@ describe('fault injection: the replica answering a wallet is killed mid-verifica
         VERIFIER_DATA_DIR: join(dir, 'data'),
       };
       [A, B] = await Promise.all([startReplica(env, portA), startReplica(env)]);
+      const b = B;
 
       // The RP starts the login on A; the wallet fetches the request object from A.
       const verifier = randomBytes(32).toString('base64url');
@@ -112,7 +113,7 @@ describe('fault injection: the replica answering a wallet is killed mid-verifica
       assert.ok(accepted, `the retry on B completes the login once A's lease lapsed (refusals: ${refusals.slice(-3).join(' | ')})`);
 
       // The browser (on B) learns exactly one code, and it redeems exactly once.
-      const status = async () => (await (await fetch(`${B.url}/api/login/status?state=rp-state`, { headers: { cookie } })).json()) as { status: string; redirect_to?: string };
+      const status = async () => (await (await fetch(`${b.url}/api/login/status?state=rp-state`, { headers: { cookie } })).json()) as { status: string; redirect_to?: string };
       const first = await status();
       assert.equal(first.status, 'complete', JSON.stringify(first));
       const code = new URL(first.redirect_to!).searchParams.get('code')!;
@@ -121,7 +122,7 @@ describe('fault injection: the replica answering a wallet is killed mid-verifica
       const exchange = () => {
         const iat = Math.floor(Date.now() / 1000);
         const assertion = signJws({ alg: 'ES256', kid: rp.did }, { iss: rp.did, sub: rp.did, aud: issuer, iat, exp: iat + 60, jti: crypto.randomUUID() }, rp.privateKey);
-        return fetch(`${B.url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: verifier, client_id: rp.did, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }) });
+        return fetch(`${b.url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: verifier, client_id: rp.did, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }) });
       };
       const tokens = await exchange();
       const tokenBody = (await tokens.json()) as Record<string, unknown>;

@@ -108,7 +108,7 @@ function oracle(t: Target, res: RawResponse | undefined, outcome: { kind: string
       if (typeof b.error !== 'string' || b.error === '' || (b.error_description !== undefined && typeof b.error_description !== 'string')) return `error answer is not an OAuth error body: ${res.body.slice(0, 120)}`;
     }
   }
-  if (!ctx.control && ctx.changed.length > 0 && t.issued(res)) return `issued for a security-relevant mutation (changed: ${ctx.changed.join(', ')})`;
+  if (!ctx.control && ctx.changed.length > 0 && t.issued(res, ctx.changed)) return `issued for a security-relevant mutation (changed: ${ctx.changed.join(', ')})`;
   if (ctx.control && !t.success(res)) return `the unmutated base request did not succeed (${res.status}: ${res.body.slice(0, 200)})`;
   return t.check?.(res, base);
 }

@@ -25,8 +25,8 @@ export interface Target {
   /** The endpoint answers JSON (errors must be RFC 6749 JSON bodies). */
   json: boolean;
   build(): Promise<Base>;
-  /** The answer hands out something a mutated security-relevant input must never get. */
-  issued(res: RawResponse): boolean;
+  /** The answer hands out something (or does something) a mutated security-relevant input must never get; `changed` names the changed parts. */
+  issued(res: RawResponse, changed: string[]): boolean;
   /** The unmutated base request's answer is what the endpoint gives a valid request. */
   success(res: RawResponse): boolean;
   /** Endpoint-specific invariants on any answer (an error message, or undefined). */
@@ -354,8 +354,9 @@ export function createTargets(fw: FuzzWorld, extra: { revoke?: boolean; introspe
           const rt = await fw.refreshToken();
           return { req: post(path, { token: rt, token_type_hint: 'refresh_token', ...rpAuth() }), jwts: { client_assertion: { layer: rpAssertion, encoding: 'compact' } }, relevance: { params: ['client_assertion', 'client_assertion_type', 'client_id', 'token'], removable: ['client_id'], headers: ['authorization'] } };
         },
-        // Introspection must never report a mutated token (or a token to a mutated client) active.
-        issued: (res) => kind === 'introspect' && res.status === 200 && json(res).active === true,
+        // Introspection never reports a mutated token (or a token to a mutated client) active;
+        // revocation answers 200 for any token (RFC 7009 §2.2) but only to an authenticated client.
+        issued: (res, changed) => res.status === 200 && (kind === 'introspect' ? json(res).active === true : changed.some((c) => !c.endsWith('.token'))),
         success: (res) => res.status === 200 && (kind === 'revoke' || json(res).active === true),
       });
     }
