@@ -68,12 +68,19 @@ export async function startRedis(): Promise<RedisProcess> {
   return { url, port, kill, restart: start, stop: kill };
 }
 
-export function hasRedisServer(): Promise<boolean> {
+function hasRedisServer(): Promise<boolean> {
   return new Promise((resolve) => {
     const p = spawn('redis-server', ['--version'], { stdio: 'ignore' });
     p.on('error', () => resolve(false));
     p.on('exit', (code) => resolve(code === 0));
   });
+}
+
+/** `false` when redis-server is on PATH, else the reason to skip — except under `CI=true`, where its absence is a failure. */
+export async function redisServerSkip(): Promise<string | false> {
+  if (await hasRedisServer()) return false;
+  if (process.env['CI'] === 'true') throw new Error('redis-server is not installed; CI=true, so the fault-injection tests must run');
+  return 'redis-server is not installed';
 }
 
 export interface Replica {

@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRedisStore, type RedisStore } from '@dome-verifier/store-redis';
 import { createWorld, type World } from '../support/world.ts';
-import { hasRedisServer, startRedis, type RedisProcess } from './processes.ts';
+import { redisServerSkip, startRedis, type RedisProcess } from './processes.ts';
 
 interface Sample {
   started: number;
@@ -23,12 +23,8 @@ interface Sample {
 }
 
 describe('fault injection: Redis is killed under load and restarted', async () => {
-  const binary = await hasRedisServer();
-  if (!binary && process.env['CI'] === 'true') {
-    test('needs redis-server', () => assert.fail('redis-server is not installed; CI=true, so this test must run'));
-    return;
-  }
-  test('while Redis is dead: 503 temporarily_unavailable within 5 s, /health store DOWN, no token without its replay record; after a restart tokens again', { skip: binary ? false : 'redis-server is not installed', timeout: 60_000 }, async () => {
+  const skip = await redisServerSkip();
+  test('while Redis is dead: 503 temporarily_unavailable within 5 s, /health store DOWN, no token without its replay record; after a restart tokens again', { skip, timeout: 60_000 }, async () => {
     let redis: RedisProcess | undefined;
     let store: RedisStore | undefined;
     let w: World | undefined;

@@ -19,19 +19,15 @@ import { signJws } from '@dome-verifier/core';
 import { issueLearCredential, tirIssuerDocument, trustedServiceEntry } from '@dome-verifier/dev-issuer';
 import { ISSUER_DID, newMachine, ORG, pki, TYPES } from '../support/world.ts';
 import { createTrustServiceStub, type TrustServiceStub } from '../support/trust-service-stub.ts';
-import { freePort, hasRedisServer, startRedis, startReplica, type RedisProcess, type Replica } from './processes.ts';
+import { freePort, redisServerSkip, startRedis, startReplica, type RedisProcess, type Replica } from './processes.ts';
 
 const CB = 'https://rp.example/callback';
 const TIL = '/v4/issuers/';
 const LEASE_SECONDS = 2;
 
 describe('fault injection: the replica answering a wallet is killed mid-verification', async () => {
-  const binary = await hasRedisServer();
-  if (!binary && process.env['CI'] === 'true') {
-    test('needs redis-server', () => assert.fail('redis-server is not installed; CI=true, so this test must run'));
-    return;
-  }
-  test("the wallet's retry on the other replica completes the login once the answer lease lapses; exactly one code, redeemed once", { skip: binary ? false : 'redis-server is not installed', timeout: 120_000 }, async () => {
+  const skip = await redisServerSkip();
+  test("the wallet's retry on the other replica completes the login once the answer lease lapses; exactly one code, redeemed once", { skip, timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dv-replicas-'));
     let redis: RedisProcess | undefined;
     let stub: TrustServiceStub | undefined;

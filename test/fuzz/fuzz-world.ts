@@ -7,9 +7,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createVpJwt } from '@dome-verifier/client';
-import { signJws } from '@dome-verifier/core';
 import { trustedServiceEntry } from '@dome-verifier/dev-issuer';
 import { createWorld, newMachine, type MachineClient, type World } from '../support/world.ts';
+import { clientAssertion as signedAssertion } from '../support/h2m.ts';
 
 export const CALLBACK = 'https://rp.example/callback';
 export const REVOKED_ID = 'urn:uuid:0d5b3a38-7a0e-4f3e-9f42-5b2c8d1e6a77';
@@ -67,10 +67,7 @@ export async function createFuzzWorld(options: FuzzWorldOptions = {}): Promise<F
   const employeeVc = w.issue({ kind: 'employee', mandatee: { id: user.did, firstName: 'Ana', lastName: 'Ruiz', email: 'ana@example.org' } });
   const url = (path: string) => `${w.issuer}${path}`;
 
-  const clientAssertion = (client: MachineClient, extra: Record<string, unknown> = {}) => {
-    const iat = Math.floor(w.clock.now() / 1000);
-    return signJws({ alg: 'ES256', kid: client.did }, { iss: client.did, sub: client.did, aud: w.issuer, iat, exp: iat + 60, jti: crypto.randomUUID(), ...extra }, client.privateKey);
-  };
+  const clientAssertion = (client: MachineClient, extra: Record<string, unknown> = {}) => signedAssertion(w, client, extra);
 
   const authorizeParams = (extra: Record<string, string> = {}) => {
     const verifier = randomBytes(32).toString('base64url');
