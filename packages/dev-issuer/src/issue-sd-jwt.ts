@@ -21,7 +21,7 @@ export interface IssueSdJwtOptions {
   /** Sign with this P-256 private key and iss = its did:key, no x5c. */
   didKeyIssuer?: KeyObject;
   /** Holder public JWK for `cnf.jwk`. */
-  holderJwk: Record<string, unknown>;
+  holderJwk: object;
   /** Default learcredential.employee.sd.1. */
   vct?: string;
   mandatee: { id: string; [field: string]: unknown };
