@@ -244,3 +244,37 @@ describe('SD-JWT VC presentation verification', () => {
     assert.deepEqual(failures.map((f) => f.step), ['sd-jwt-kb-audience', 'sd-jwt-kb-nonce', 'sd-jwt-kb-iat']);
   });
 });
+
+describe('SD-JWT VC verification on arbitrary input', () => {
+  test('bounded random corruption of a valid presentation only ever fails with an SdJwtError (never another error, never success with changed content)', async () => {
+    const valid = present();
+    const alphabet = 'AZaz09-_~.{}"[]=+/ ';
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    for (let i = 0; i < 300; i++) {
+      const chars = [...valid];
+      for (let k = 1 + rnd(3); k > 0; k--) {
+        const at = rnd(chars.length);
+        const op = rnd(3);
+        if (op === 0) chars[at] = alphabet[rnd(alphabet.length)]!;
+        else if (op === 1) chars.splice(at, 1);
+        else chars.splice(at, 0, alphabet[rnd(alphabet.length)]!);
+      }
+      const mutated = chars.join('');
+      if (mutated === valid) continue;
+      try {
+        const v = await verify(mutated);
+        // base64url has non-canonical-free encodings only; a success must mean identical meaning.
+        assert.deepEqual(v.claims, (await verify(valid)).claims, `mutation ${i} verified with other claims`);
+      } catch (e) {
+        assert.ok(e instanceof SdJwtError, `mutation ${i}: ${String(e)}`);
+      }
+    }
+  });
+
+  test('non-string and huge inputs are refused with SdJwtErrors', async () => {
+    await rejects(undefined as unknown as string, 'ERR_SD_JWT_MALFORMED', 'PRESENTATION_MALFORMED');
+    await rejects('~'.repeat(100), 'ERR_SD_JWT_TOO_LARGE', 'PRESENTATION_TOO_LARGE');
+    await rejects('a'.repeat(50 * 1024), 'ERR_SD_JWT_TOO_LARGE', 'PRESENTATION_TOO_LARGE');
+  });
+});
