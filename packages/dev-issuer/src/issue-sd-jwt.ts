@@ -7,8 +7,8 @@
  */
 import { createHash, randomBytes, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { signJws, type JwsHeader } from '@dome-verifier/core/jws';
-import { jwkToDidKey } from '@dome-verifier/did-key';
-import { x5cOf, type DevCertificate } from './ca.ts';
+import type { DevCertificate } from './ca.ts';
+import { issuerSigning } from './issuer-key.ts';
 import type { PowerInput } from './issue-credential.ts';
 
 export interface IssueSdJwtOptions {
@@ -65,19 +65,7 @@ function subjectAttr(cert: DevCertificate, attr: string): string | undefined {
 
 export function issueSdJwtVc(o: IssueSdJwtOptions): IssuedSdJwt {
   if (o.validUntil.getTime() <= o.validFrom.getTime()) throw new TypeError('validUntil must be after validFrom');
-  let header: JwsHeader;
-  let iss: string;
-  let key: KeyObject;
-  if (o.didKeyIssuer) {
-    iss = jwkToDidKey(o.didKeyIssuer.export({ format: 'jwk' }));
-    header = { alg: 'ES256', typ: 'dc+sd-jwt', kid: iss };
-    key = o.didKeyIssuer;
-  } else {
-    if (!o.seal || !o.organizationIdentifier) throw new TypeError('seal and organizationIdentifier are required for an x5c issuer');
-    iss = `did:elsi:${o.organizationIdentifier}`;
-    header = { alg: o.alg ?? (o.seal.keyAlg === 'ES256' ? 'ES256' : 'RS256'), typ: 'dc+sd-jwt', x5c: x5cOf(o.seal, ...(o.chain ?? [])) };
-    key = o.seal.privateKey;
-  }
+  const { header, iss, key } = issuerSigning(o, 'dc+sd-jwt');
   const orgId = o.organizationIdentifier ?? 'VATES-00000000';
   const organization = (o.seal && subjectAttr(o.seal, 'O')) ?? 'DOME Demo Organisation';
   const country = (o.seal && subjectAttr(o.seal, 'C')) ?? 'ES';

@@ -6,8 +6,8 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import type { KeyObject } from 'node:crypto';
 import { signJws, type JwsHeader } from '@dome-verifier/core/jws';
-import { jwkToDidKey } from '@dome-verifier/did-key';
-import { x5cOf, type DevCertificate } from './ca.ts';
+import type { DevCertificate } from './ca.ts';
+import { issuerSigning } from './issuer-key.ts';
 
 export type TokenStatusListEncoding = 'ietf' | 'in2';
 export type StatusBits = 1 | 2 | 4 | 8;
@@ -51,19 +51,7 @@ export interface IssueTokenStatusListOptions {
 }
 
 export function issueTokenStatusList(o: IssueTokenStatusListOptions): string {
-  let header: JwsHeader;
-  let iss: string;
-  let key: KeyObject;
-  if (o.didKeyIssuer) {
-    iss = jwkToDidKey(o.didKeyIssuer.export({ format: 'jwk' }));
-    header = { alg: 'ES256', typ: 'statuslist+jwt', kid: iss };
-    key = o.didKeyIssuer;
-  } else {
-    if (!o.seal || !o.organizationIdentifier) throw new TypeError('seal and organizationIdentifier are required for an x5c issuer');
-    iss = `did:elsi:${o.organizationIdentifier}`;
-    header = { alg: o.seal.keyAlg === 'ES256' ? 'ES256' : 'RS256', typ: 'statuslist+jwt', x5c: x5cOf(o.seal, ...(o.chain ?? [])) };
-    key = o.seal.privateKey;
-  }
+  const { header, iss, key } = issuerSigning(o, 'statuslist+jwt');
   const s = (d: Date) => Math.floor(d.getTime() / 1000);
   const payload: Record<string, unknown> = {
     iss,

@@ -5,9 +5,8 @@
  * step could not produce is skipped). Not yet wired into the wallet endpoint.
  */
 import type { KeyObject } from 'node:crypto';
-import { runSteps, type Step, type StepFailure } from '../../shared/pipeline.ts';
+import { runAllSteps, runSteps, type Step, type StepFailure } from '../../shared/pipeline.ts';
 import { isRecord } from '../../shared/json.ts';
-import { VerifierError } from '../../errors/verifier-error.ts';
 import {
   DEFAULT_SD_JWT_LIMITS, DEFAULT_SD_JWT_POLICY, type SdJwtContext, type SdJwtDeps, type SdJwtInput,
 } from './context.ts';
@@ -111,15 +110,9 @@ export async function inspectSdJwt(input: SdJwtInput, deps: SdJwtDeps): Promise<
     'sd-jwt-kb-sd-hash': ['kbJwt', 'sdHashInput'],
     'sd-jwt-kb-iat': ['kbJwt'],
   };
-  const failures: StepFailure[] = [];
-  for (const step of SD_JWT_STEPS) {
-    if ((needs[step.name] ?? []).some((k) => ctx.state[k] === undefined)) continue;
-    try {
-      await step.run(ctx);
-    } catch (e) {
-      if (!(e instanceof VerifierError)) throw e;
-      failures.push({ step: step.name, error: e });
-    }
-  }
-  return failures;
+  const guarded = SD_JWT_STEPS.map((step): Step<SdJwtContext> => ({
+    name: step.name,
+    run: (c) => ((needs[step.name] ?? []).some((k) => c.state[k] === undefined) ? undefined : step.run(c)),
+  }));
+  return runAllSteps(guarded, ctx);
 }
