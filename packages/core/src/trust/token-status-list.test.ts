@@ -76,6 +76,12 @@ describe('Token Status List: lst decoding', () => {
     assert.equal(statusAt(bytes, 1, 8, order), 1);
   });
 
+  test("the draft's 1-bit statuses in IN2's encoding (GZIP of the bit-reversed bytes 9d c5) read the same statuses", () => {
+    const { bytes, order } = decodeStatusListBytes(gzipSync(Buffer.from([0x9d, 0xc5])).toString('base64url'), 1024);
+    assert.equal(order, 'msb-first');
+    assert.deepEqual(DRAFT_1BIT.statuses.map((_, i) => statusAt(bytes, 1, i, order)), DRAFT_1BIT.statuses);
+  });
+
   for (const bits of [1, 2, 4, 8] as const) {
     for (const encoding of ['ietf', 'in2'] as const) {
       test(`${bits}-bit statuses round-trip in the ${encoding} encoding`, () => {
