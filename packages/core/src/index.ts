@@ -65,3 +65,20 @@ export {
   type InspectDeps,
   type InspectOptions,
 } from './inspect/index.ts';
+
+// SD-JWT VC verification and IETF Token Status Lists (foundation; not yet wired into the endpoints).
+export {
+  verifySdJwtPresentation, inspectSdJwt, SD_JWT_STEPS, type VerifiedSdJwt, type StatusListReference,
+} from './credentials/sd-jwt/verify-sd-jwt.ts';
+export {
+  DEFAULT_SD_JWT_LIMITS, DEFAULT_SD_JWT_POLICY, type SdJwtDeps, type SdJwtInput, type SdJwtLimits, type SdJwtPolicy,
+} from './credentials/sd-jwt/context.ts';
+export { SdJwtError, SD_JWT_FAILURES, type SdJwtFailure } from './credentials/sd-jwt/errors.ts';
+export { applyDisclosures } from './credentials/sd-jwt/apply-disclosures.ts';
+export { decodeDisclosure, disclosureDigest } from './credentials/sd-jwt/decode-disclosure.ts';
+export { sdHashOf } from './credentials/sd-jwt/check-kb-sd-hash.ts';
+export { mapSdJwtLearCredential, sdJwtLearVc, LEAR_SD_JWT_VCTS } from './credentials/sd-jwt/map-lear-sd-jwt.ts';
+export {
+  createTokenStatusListChecker, assertTokenStatusValid, decodeStatusListBytes, statusAt,
+  type TokenStatusListChecker, type TokenStatusListOptions, type TokenStatus, type TokenStatusResult, type BitOrder,
+} from './trust/token-status-list.ts';

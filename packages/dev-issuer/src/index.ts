@@ -38,3 +38,9 @@ export {
   type CreateIntermediateOptions,
   type CreateSealOptions,
 } from './ca.ts';
+export { issueSdJwtVc, encodeDisclosure, digestOfDisclosure, type IssueSdJwtOptions, type IssuedSdJwt } from './issue-sd-jwt.ts';
+export { presentSdJwt, type PresentSdJwtOptions } from './present-sd-jwt.ts';
+export {
+  issueTokenStatusList, encodeStatusList, packStatuses,
+  type IssueTokenStatusListOptions, type TokenStatusListEncoding, type StatusBits,
+} from './issue-token-status-list.ts';

@@ -119,6 +119,26 @@ export const ERROR_CODES = {
   ERR_STORE_FULL: e('temporarily_unavailable', 503, 'The state store is full (memory store at its entry limit, or Redis out of memory); the request fails closed, nothing is issued, and `/health` reports the store DOWN.'),
   ERR_SERVER_BUSY: e('temporarily_unavailable', 503, 'Too many token or wallet requests are already waiting for CPU (`server.maxQueuedRequests`); refused before any processing, retry later.'),
   ERR_SERVER: e('server_error', 500, 'Unexpected internal failure (logged with a request id).'),
+
+  // --- SD-JWT VC (wallet leg; verification foundation, not yet wired to an endpoint) -------
+  ERR_SD_JWT_MALFORMED: e('invalid_request', 400, 'The SD-JWT presentation is not `<issuer-jwt>~<disclosure>~…~<kb-jwt>`, or a part of it is not well-formed.'),
+  ERR_SD_JWT_TOO_LARGE: e('invalid_request', 400, 'The SD-JWT presentation exceeds the size, disclosure-count or nesting caps.'),
+  ERR_SD_JWT_HEADER: e('invalid_request', 400, 'The issuer JWT header is not acceptable (typ other than dc+sd-jwt, alg not allowed, crit).'),
+  ERR_SD_JWT_ISSUER_KEY: e('invalid_request', 400, 'The issuer JWT names no usable issuer key (x5c seal chain for a did:elsi issuer, or a did:key issuer).'),
+  ERR_SD_JWT_CERTIFICATE: e('invalid_request', 400, 'The issuer x5c chain is malformed, outside its validity, or not anchored in a trusted root.'),
+  ERR_SD_JWT_ORGANIZATION_MISMATCH: e('invalid_request', 400, 'The issuer certificate organizationIdentifier (2.5.4.97) differs from the did:elsi issuer.'),
+  ERR_SD_JWT_SIGNATURE: e('invalid_request', 400, 'The issuer JWT signature does not verify with the issuer key.'),
+  ERR_SD_JWT_TIME: e('invalid_request', 400, 'The issuer JWT is expired (exp) or not yet valid (nbf, iat) beyond the allowed skew.'),
+  ERR_SD_JWT_SD_ALG: e('invalid_request', 400, 'The _sd_alg is not sha-256 (the only digest algorithm accepted).'),
+  ERR_SD_JWT_DISCLOSURE: e('invalid_request', 400, 'A disclosure is malformed, tampered or unreferenced, discloses a reserved or already present claim, or a digest appears twice.'),
+  ERR_SD_JWT_HOLDER_KEY: e('invalid_request', 400, 'The issuer JWT has no usable cnf.jwk holder key.'),
+  ERR_SD_JWT_KB_MISSING: e('invalid_request', 400, 'The presentation carries no Key Binding JWT (it is required).'),
+  ERR_SD_JWT_KB_INVALID: e('invalid_request', 400, 'The Key Binding JWT is malformed, not typ kb+jwt, or not signed by the cnf.jwk holder key.'),
+  ERR_SD_JWT_KB_AUDIENCE: e('invalid_request', 400, 'The Key Binding JWT aud is not this verifier\'s client_id.'),
+  ERR_SD_JWT_KB_NONCE: e('invalid_request', 400, 'The Key Binding JWT nonce is not the one of this login.'),
+  ERR_SD_JWT_KB_SD_HASH: e('invalid_request', 400, 'The Key Binding JWT sd_hash does not match the presented SD-JWT and disclosures.'),
+  ERR_SD_JWT_KB_IAT: e('invalid_request', 400, 'The Key Binding JWT iat is missing or outside the accepted window (max age, skew).'),
+  ERR_SD_JWT_VCT: e('invalid_request', 400, 'The SD-JWT VC vct is not a LEAR credential type, or its mandate is incomplete.'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
