@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startBenchServer(options: { logLevel: string; nodeArgs?: string; stdout?: string }): Promise<BenchServer> {
+export async function startBenchServer(options: { logLevel: string; nodeArgs?: string; stdout?: string; env?: Record<string, string> }): Promise<BenchServer> {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   const dataDir = mkdtempSync(join(tmpdir(), 'dv-bench-'));
   const port = await freePort();
@@ -40,7 +40,7 @@ export async function startBenchServer(options: { logLevel: string; nodeArgs?: s
   // The node flags `npm start` uses (package.json config.node_flags), then the bench's own.
   const startFlags = (JSON.parse(readFileSync('package.json', 'utf8')) as { config: { node_flags: string } }).config.node_flags;
   const args = [...`${startFlags} ${options.nodeArgs ?? ''}`.split(' ').filter(Boolean), 'dist/server/main.mjs'];
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', VERIFIER_BACKEND_URL: issuer, VERIFIER_DATA_DIR: dataDir, LOG_LEVEL: options.logLevel, UV_THREADPOOL_SIZE: '1' };
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', VERIFIER_BACKEND_URL: issuer, VERIFIER_DATA_DIR: dataDir, LOG_LEVEL: options.logLevel, UV_THREADPOOL_SIZE: '1', ...options.env };
   const out = options.stdout ? openSync(options.stdout, 'w') : 'ignore';
   const stdio: ['ignore', typeof out, 'inherit'] = ['ignore', out, 'inherit'];
   // taskset execs node, so the child pid is the server's.

@@ -1,0 +1,85 @@
+/**
+ * Overload benchmark: the production bundle pinned to core 0 (as `npm run bench`), driven from
+ * core 1 by autocannon with 1,500 keep-alive connections posting DOME-sized token requests
+ * (fresh assertion each, 17 KB body) — far more than one core can verify. Meanwhile a prober
+ * asks `GET /health` on a new connection every 500 ms. Prints the latency of the accepted (2xx)
+ * requests, the refusals by status, the health latency and the server RSS.
+ *
+ *   npm run bench:overload                    # 15 s after a 3 s warm-up
+ *   BENCH_CONNECTIONS=1500 BENCH_SECONDS=15 npm run bench:overload
+ *   BENCH_HEALTH_URL=http://127.0.0.1:<port>/health   # probe another listener instead
+ *
+ * Rate limiting is off for the run (every connection comes from 127.0.0.1 with one client id:
+ * the limiter would refuse nearly everything with 429 and the bench would measure the limiter),
+ * unless BENCH_RATE_LIMIT=1. Loopback only; bounded in time, stops by itself.
+ */
+import autocannon, { type Result } from 'autocannon';
+import { m2mBodies } from './m2m-body.ts';
+import { startBenchServer } from './server.ts';
+import { startProber, pct } from './probe.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1500);
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
+
+async function main(): Promise<void> {
+  const env: Record<string, string> = process.env.BENCH_RATE_LIMIT === '1' ? {} : { SERVER_RATELIMIT_ENABLED: 'false' };
+  const server = await startBenchServer({ logLevel: LOG_LEVEL, nodeArgs: process.env.BENCH_NODE_ARGS, stdout: process.env.BENCH_SERVER_STDOUT, env });
+  const { issuer, dataDir } = server;
+  try {
+    const { body } = await m2mBodies(issuer, dataDir);
+    const sample = body();
+    const probe = await fetch(`${issuer}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: sample });
+    if (!probe.ok) throw new Error(`probe request failed: ${probe.status} ${await probe.text()}`);
+
+    const run = (duration: number, onResponse?: (status: number, ms: number) => void) =>
+      new Promise<Result>((resolve, reject) => {
+        const instance = autocannon(
+          {
+            url: `${issuer}/oidc/token`,
+            connections: CONNECTIONS,
+            duration,
+            timeout: 30,
+            requests: [{ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: body() }) }],
+          },
+          (e, r) => (e ? reject(e) : resolve(r)),
+        );
+        if (onResponse) instance.on('response', (_c, status, _b, ms) => onResponse(status, ms));
+      });
+    await run(WARMUP);
+    const accepted: number[] = [];
+    const refused = new Map<number, number>();
+    const prober = startProber(process.env.BENCH_HEALTH_URL ?? `${issuer}/health`);
+    const r = await run(SECONDS, (status, ms) => {
+      if (status >= 200 && status < 300) accepted.push(ms);
+      else refused.set(status, (refused.get(status) ?? 0) + 1);
+    });
+    const health = prober.stop();
+    const mem = server.rss();
+    accepted.sort((a, b) => a - b);
+    const result = {
+      scenario: 'overload: POST /oidc/token, full validation, far more connections than one core serves',
+      pinned: server.pinned,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      bodyBytes: sample.length,
+      accepted: { count: accepted.length, perSec: Math.round(accepted.length / SECONDS), p50Ms: pct(accepted, 50), p99Ms: pct(accepted, 99), maxMs: accepted.at(-1) },
+      refused: Object.fromEntries(refused),
+      connectionErrors: r.errors,
+      timeouts: r.timeouts,
+      health,
+      serverRssMiB: mem.rssMiB,
+      serverPeakRssMiB: mem.peakMiB,
+      logLevel: LOG_LEVEL,
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    server.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
