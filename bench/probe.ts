@@ -1,9 +1,11 @@
 /**
  * A health prober for the benchmarks: `GET <url>` on a new connection every `everyMs` (as a
  * kubelet probe does), recording each answer's latency; a probe without an answer within
- * `timeoutMs` counts as failed.
+ * `timeoutMs` counts as failed. `probeInChild` runs it in its own process.
  */
 import { get } from 'node:http';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 export interface Prober {
   stop(): { probes: number; failed: number; p50Ms: number; p99Ms: number; maxMs: number };
@@ -49,3 +51,32 @@ export function startProber(url: string, everyMs = 500, timeoutMs = 10_000): Pro
 }
 
 export { pct };
+
+/**
+ * The same prober in a child process, so that the load generator's busy event loop does not
+ * delay the probes: runs for `seconds`, then resolves with its figures.
+ */
+export function probeInChild(url: string, seconds: number, everyMs = 500): Promise<ReturnType<Prober['stop']>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), url, String(seconds), String(everyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('exit', () => {
+      try {
+        resolve(JSON.parse(out) as ReturnType<Prober['stop']>);
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [url, seconds, everyMs] = process.argv.slice(2);
+  const prober = startProber(url!, Number(everyMs));
+  setTimeout(() => {
+    process.stdout.write(JSON.stringify(prober.stop()));
+    process.exit(0);
+  }, Number(seconds) * 1000);
+}

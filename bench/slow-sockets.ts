@@ -13,7 +13,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { startBenchServer } from './server.ts';
-import { startProber } from './probe.ts';
+import { probeInChild } from './probe.ts';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 40);
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       if (i % 200 === 199) await new Promise((r) => setTimeout(r, 50)); // let the accept queue drain
     }
     const drip = MODE === 'drip' ? setInterval(() => { for (const s of sockets) if (!s.destroyed) s.write('a'); }, 2000) : undefined;
-    const prober = startProber(process.env.BENCH_HEALTH_PORT ? `http://127.0.0.1:${process.env.BENCH_HEALTH_PORT}/health` : `${server.issuer}/health`);
+    const probes = probeInChild(process.env.BENCH_HEALTH_PORT ? `http://127.0.0.1:${process.env.BENCH_HEALTH_PORT}/health` : `${server.issuer}/health`, SECONDS - 6);
     const held: Record<string, number> = {};
     for (const at of [5, 10, 20, 30, 40, 60, 90, 120, 150].filter((s) => s <= SECONDS)) {
       await new Promise((r) => setTimeout(r, at * 1000 - (performance.now() - t0)));
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
       if (closedAt.length === sockets.length) break;
     }
     if (drip) clearInterval(drip);
-    const health = prober.stop();
+    const health = await probes;
     refusedAtConnect = closedAt.filter((t) => t < 1000).length;
     const allClosed = closedAt.length === sockets.length;
     const result = {

@@ -164,3 +164,25 @@ describe('rate limit per client', () => {
     assert.equal(res.status, 429, JSON.stringify(res.json));
   });
 });
+
+describe('admission counts a request from its headers to its answer', () => {
+  let w: World;
+  before(async () => {
+    w = await createWorld({ listen: true, env: { SERVER_MAX_QUEUED_REQUESTS: '1', SERVER_HEADERS_TIMEOUT_MS: '1000', SERVER_REQUEST_TIMEOUT_MS: '1000' } });
+  });
+  after(() => w.close());
+
+  test('a request still sending its body holds its place: the next one is refused at headers time with 503, and once the slow one is cut off the place is free again', async () => {
+    const slow = connect({ host: '127.0.0.1', port: Number(new URL(w.issuer).port) });
+    slow.on('error', () => undefined).resume();
+    const slowClosed = new Promise<void>((r) => slow.once('close', () => r()));
+    slow.write(`POST /oidc/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 17000\r\n\r\ngrant_type=`);
+    await new Promise((r) => setTimeout(r, 200));
+    const refused = await post(w, '/oidc/token', (await w.tokenRequest()).body);
+    assert.equal(refused.status, 503);
+    assert.equal(refused.json.error, 'temporarily_unavailable');
+    await Promise.race([slowClosed, new Promise((_, reject) => setTimeout(() => reject(new Error('the slow request was not cut off')), 10_000))]);
+    const ok = await post(w, '/oidc/token', (await w.tokenRequest()).body);
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+  });
+});

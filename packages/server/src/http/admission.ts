@@ -6,11 +6,12 @@
  *   metrics): a token bucket per address (`server.rateLimit.perIp*`); over it → 429
  *   ERR_RATE_LIMITED with Retry-After and `Connection: close`, the body never read.
  * - CPU-bound routes (`cpuBoundRoute`: token, wallet response, and any endpoint that verifies
- *   signatures): when the work queue is full at headers time → 503 ERR_SERVER_BUSY with
- *   Retry-After and `Connection: close`, the body never read. Otherwise the body is read, the
- *   form parsed (cheap), the client id's bucket charged (`server.rateLimit.perClient*`; 429
- *   before any signature is checked), then the request waits for its turn in the FIFO work queue
- *   (which refuses a request that waited longer than `server.maxQueueWaitMs`).
+ *   signatures): at most `server.maxQueuedRequests` are admitted at once, counted from their
+ *   headers to their answer; one more → 503 ERR_SERVER_BUSY with Retry-After and
+ *   `Connection: close`, its body never read. An admitted request has its body read, its form
+ *   parsed (cheap), its client id's bucket charged (`server.rateLimit.perClient*`; 429 before any
+ *   signature is checked), then waits for its turn in the FIFO work queue, which refuses it if
+ *   the turn comes more than `server.maxQueueWaitMs` after its headers arrived.
  *
  * The client id used for the per-client bucket is not verified yet (that is the expensive part
  * being protected): `client_id`, else the client assertion's `iss`. Someone who knows a client id
@@ -37,6 +38,11 @@ export class RefusedError extends VerifierError {
 
 export interface Admission {
   readonly work: WorkQueue;
+  /**
+   * CPU-bound requests admitted at headers time and not answered yet (body being read, form
+   * parsed, waiting in the queue, or running): bounded by the work queue's `maxDepth`.
+   */
+  inFlight: number;
   readonly metrics: Metrics;
   /** Undefined when rate limiting is off. */
   readonly perIp: RateLimiter | undefined;
@@ -47,6 +53,7 @@ export function createAdmission(server: VerifierConfig['server'], metrics: Metri
   const r = server.rateLimit;
   return {
     work,
+    inFlight: 0,
     metrics,
     perIp: r.enabled ? createRateLimiter({ perSecond: r.perIpPerSecond, burst: r.perIpBurst, maxKeys: r.maxTrackedKeys }) : undefined,
     perClient: r.enabled ? createRateLimiter({ perSecond: r.perClientPerSecond, burst: r.perClientBurst, maxKeys: r.maxTrackedKeys }) : undefined,
@@ -96,6 +103,9 @@ export interface CpuBoundRouteOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** When each admitted request's headers arrived (its wait in the queue counts from then). */
+const arrivals = new WeakMap<FastifyRequest, number>();
+
 const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /**
@@ -113,12 +123,15 @@ export function cpuBoundRoute(
   const { work, metrics, perClient } = admission;
   app.post(path, {
     bodyLimit: 64 * 1024,
-    onRequest: async (_request, reply) => {
+    onRequest: async (request, reply) => {
       if (options.headers) reply.headers(options.headers);
-      if (work.full) {
+      if (admission.inFlight >= work.maxDepth) {
         work.countRefused();
         throw new RefusedError('ERR_SERVER_BUSY', 'the verifier is overloaded; retry later', 5, true);
       }
+      admission.inFlight++;
+      arrivals.set(request, work.now());
+      reply.raw.once('close', () => admission.inFlight--);
     },
     handler: async (request, reply) => {
       if (!FORM.test(request.headers['content-type'] ?? '')) {
@@ -133,7 +146,7 @@ export function cpuBoundRoute(
           throw new RefusedError('ERR_RATE_LIMITED', 'too many requests for this client; retry later', wait, false);
         }
       }
-      await work.turn();
+      await work.turn(arrivals.get(request));
       return handler(request, reply, params);
     },
   });

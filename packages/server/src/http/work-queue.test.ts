@@ -98,15 +98,3 @@ test('a request that waited longer than maxWaitMs is refused with ERR_SERVER_BUS
   assert.equal(q.depth, 0);
   await Promise.all(all);
 });
-
-test('full says whether the next request would be refused (checked at headers time, before the body is read)', async () => {
-  const s = manualScheduler();
-  const q = createWorkQueue({ maxDepth: 2, schedule: s.schedule });
-  const waiting = [q.turn()];
-  assert.equal(q.full, false);
-  waiting.push(q.turn());
-  assert.equal(q.full, true);
-  await s.run();
-  assert.equal(q.full, false);
-  await Promise.all(waiting);
-});

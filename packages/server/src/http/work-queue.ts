@@ -15,7 +15,7 @@
  * Bounded: when `maxDepth` requests already wait, a new one is refused at once with
  * `503 temporarily_unavailable` (ERR_SERVER_BUSY, `Retry-After`) before anything is parsed or
  * stored — under overload the verifier sheds load instead of growing memory and latency without
- * end. `full` lets the route refuse at headers time, before the body is read (http/cpu-bound.ts).
+ * end. The routes also refuse at headers time, before the body is read (http/admission.ts).
  * A request that has waited `maxWaitMs` is refused the same way when its turn comes instead of
  * being served late, so an accepted request never waited longer than that.
  *
@@ -42,17 +42,22 @@ export interface WorkQueueOptions {
 }
 
 export interface WorkQueue {
-  /** Resolves when it is this request's turn; rejects with ERR_SERVER_BUSY when the queue is full. */
-  turn(): Promise<void>;
+  /**
+   * Resolves when it is this request's turn; rejects with ERR_SERVER_BUSY when the queue is full,
+   * or when its turn comes more than `maxWaitMs` after `arrivedAt` (default: now, in `now()`'s time).
+   */
+  turn(arrivedAt?: number): Promise<void>;
+  /** The configured bound on waiting requests. */
+  readonly maxDepth: number;
+  /** `now()` of the queue's clock (monotonic ms), for `turn(arrivedAt)`. */
+  now(): number;
   /** Requests waiting now (read by the metrics at scrape time). */
   readonly depth: number;
-  /** True when the next `turn()` would be refused. */
-  readonly full: boolean;
-  /** Requests refused because the queue was full, since start (including refusals at headers time, see `refuse`). */
+  /** Requests refused because the queue was full, since start (including refusals at headers time, see `countRefused`). */
   readonly refused: number;
   /** Requests refused because they waited longer than `maxWaitMs`, since start. */
   readonly expired: number;
-  /** Counts a request refused by the caller because the queue was `full`. */
+  /** Counts a request refused by the caller at headers time (http/admission.ts). */
   countRefused(): void;
 }
 
@@ -93,13 +98,15 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
   };
 
   return {
-    turn() {
+    maxDepth: options.maxDepth,
+    now,
+    turn(arrivedAt) {
       if (waiting.length >= options.maxDepth) {
         refused++;
         return Promise.reject(busy());
       }
       return new Promise<void>((resolve, reject) => {
-        waiting.push({ start: resolve, refuse: reject, at: now() });
+        waiting.push({ start: resolve, refuse: reject, at: arrivedAt ?? now() });
         if (!scheduled) {
           scheduled = true;
           schedule(drain);
@@ -108,9 +115,6 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     },
     get depth() {
       return waiting.length;
-    },
-    get full() {
-      return waiting.length >= options.maxDepth;
     },
     get refused() {
       return refused;
