@@ -9,9 +9,8 @@
  *   BENCH_CONNECTIONS=1500 BENCH_SECONDS=15 npm run bench:overload
  *   BENCH_SERVER_ENV='SERVER_MANAGEMENT_PORT=9464' BENCH_HEALTH_URL=http://127.0.0.1:9464/health npm run bench:overload
  *
- * Rate limiting is off for the run (every connection comes from 127.0.0.1 with one client id:
- * the limiter would refuse nearly everything with 429 and the bench would measure the limiter),
- * unless BENCH_RATE_LIMIT=1. Loopback only; bounded in time, stops by itself.
+ * Rate limiting is off for the run (bench/server.ts: every connection comes from 127.0.0.1 with
+ * one client id), unless BENCH_RATE_LIMIT=1. Loopback only; bounded in time, stops by itself.
  */
 import autocannon, { type Result } from 'autocannon';
 import { m2mBodies } from './m2m-body.ts';
@@ -49,7 +48,6 @@ function bucketPercentiles(before: Map<number, number>, after: Map<number, numbe
 
 async function main(): Promise<void> {
   const env: Record<string, string> = {
-    ...(process.env.BENCH_RATE_LIMIT === '1' ? {} : { SERVER_RATELIMIT_ENABLED: 'false' }),
     ...Object.fromEntries((process.env.BENCH_SERVER_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=', 2) as [string, string])),
   };
   const server = await startBenchServer({ logLevel: LOG_LEVEL, nodeArgs: process.env.BENCH_NODE_ARGS, stdout: process.env.BENCH_SERVER_STDOUT, env });

@@ -6,17 +6,20 @@ import { createLogger } from '../../packages/server/src/logger.ts';
 import { createWorld, type World } from '../support/world.ts';
 import { sign, assertionClaims, tokenForm } from '../support/forge.ts';
 
+/** A log destination that appends every line to `lines`. */
+const sinkInto = (lines: string[]) =>
+  new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+
 describe('logging', () => {
   let w: World;
   const lines: string[] = [];
   before(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        lines.push(chunk.toString());
-        cb();
-      },
-    });
-    w = await createWorld({ logger: createLogger('debug', sink) });
+    w = await createWorld({ logger: createLogger('debug', sinkInto(lines)) });
   });
   after(() => w.close());
 
@@ -50,13 +53,7 @@ describe('logging at trace level', () => {
   let w: World;
   const lines: string[] = [];
   before(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        lines.push(chunk.toString());
-        cb();
-      },
-    });
-    w = await createWorld({ listen: true, logger: createLogger('trace', sink) });
+    w = await createWorld({ listen: true, logger: createLogger('trace', sinkInto(lines)) });
   });
   after(() => w.close());
 
