@@ -106,6 +106,9 @@ export interface CpuBoundRouteOptions {
 /** When each admitted request's headers arrived (its wait in the queue counts from then). */
 const arrivals = new WeakMap<FastifyRequest, number>();
 
+/** 64 KiB: a DOME token request is ≈ 17 KB. */
+export const FORM_BODY_LIMIT = 64 * 1024;
+
 const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /**
@@ -122,7 +125,7 @@ export function cpuBoundRoute(
 ): void {
   const { work, metrics, perClient } = admission;
   app.post(path, {
-    bodyLimit: 64 * 1024,
+    bodyLimit: FORM_BODY_LIMIT,
     onRequest: async (request, reply) => {
       if (options.headers) reply.headers(options.headers);
       if (admission.inFlight >= work.maxDepth) {

@@ -4,7 +4,10 @@ import { handleTokenRequest } from '@dome-verifier/core';
 import type { Runtime } from '../runtime.ts';
 import type { Metrics } from '../metrics.ts';
 import { NO_STORE } from '../http/error-response.ts';
-import { claimedClientId, cpuBoundRoute, type Admission } from '../http/admission.ts';
+import { claimedClientId, cpuBoundRoute, FORM_BODY_LIMIT, type Admission } from '../http/admission.ts';
+
+/** The body limit of the form endpoints (cpuBoundRoute applies it). */
+export const TOKEN_BODY_LIMIT = FORM_BODY_LIMIT;
 
 export function tokenRoute(app: FastifyInstance, runtime: Runtime, metrics: Metrics, admission: Admission): void {
   cpuBoundRoute(app, admission, '/oidc/token', { clientId: claimedClientId }, async (request, reply, params) => {
