@@ -14,11 +14,8 @@
  * Prints req/s, latency percentiles, non-2xx count and the server's RSS (current and peak).
  * Loopback only; the run is bounded in time and stops by itself.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { signJws } from '@dome-verifier/core';
-import { loadP256PrivateKey, createVpJwt } from '@dome-verifier/client';
+import { m2mBodies } from './m2m-body.ts';
 import { startBenchServer } from './server.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -30,19 +27,7 @@ async function main(): Promise<void> {
   const server = await startBenchServer({ logLevel: LOG_LEVEL, nodeArgs: process.env.BENCH_NODE_ARGS, stdout: process.env.BENCH_SERVER_STDOUT });
   const { issuer, dataDir } = server;
   try {
-    const demo = JSON.parse(readFileSync(join(dataDir, 'demo', 'demo.json'), 'utf8')) as { machine: { did: string; keyPath: string; credentialPath: string } };
-    const key = loadP256PrivateKey(readFileSync(demo.machine.keyPath, 'utf8'));
-    const credential = readFileSync(demo.machine.credentialPath, 'utf8').trim();
-    const vpJwt = await createVpJwt({ credentials: [credential], holderKey: key.privateKey, holderDid: key.did, lifetimeSeconds: 3600 });
-    const vpToken = Buffer.from(vpJwt).toString('base64');
-    const clientId = demo.machine.did;
-    let n = 0;
-    const prefix = `grant_type=client_credentials&client_id=${encodeURIComponent(clientId)}&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=`;
-    const body = () => {
-      const iat = Math.floor(Date.now() / 1000);
-      const assertion = signJws({ alg: 'ES256', typ: 'JWT', kid: clientId }, { iss: clientId, sub: clientId, aud: issuer, iat, exp: iat + 60, jti: `bench-${process.pid}-${n++}`, vp_token: vpToken }, key.privateKey);
-      return `${prefix}${assertion}`; // a compact JWS is URL-safe: no encoding needed
-    };
+    const { body } = await m2mBodies(issuer, dataDir);
     // BENCH_PREGENERATE=1 signs every assertion before the run, so that the load generator does
     // no crypto while measuring (isolates the server's latency from the generator's jitter).
     const pregenerated: string[] = [];

@@ -2,7 +2,7 @@
  * Starts the production bundle of the verifier for a benchmark, with the node flags of `npm start`
  * (package.json `config.node_flags`): built first, pinned to core 0
  * (`taskset -c 0`) while the calling process moves to core 1, on a fresh data folder with the
- * generated demo trust framework. Loopback only.
+ * generated demo trust framework, rate limits off unless BENCH_RATE_LIMIT=1. Loopback only.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startBenchServer(options: { logLevel: string; nodeArgs?: string; stdout?: string }): Promise<BenchServer> {
+export async function startBenchServer(options: { logLevel: string; nodeArgs?: string; stdout?: string; env?: Record<string, string> }): Promise<BenchServer> {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   const dataDir = mkdtempSync(join(tmpdir(), 'dv-bench-'));
   const port = await freePort();
@@ -40,7 +40,11 @@ export async function startBenchServer(options: { logLevel: string; nodeArgs?: s
   // The node flags `npm start` uses (package.json config.node_flags), then the bench's own.
   const startFlags = (JSON.parse(readFileSync('package.json', 'utf8')) as { config: { node_flags: string } }).config.node_flags;
   const args = [...`${startFlags} ${options.nodeArgs ?? ''}`.split(' ').filter(Boolean), 'dist/server/main.mjs'];
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', VERIFIER_BACKEND_URL: issuer, VERIFIER_DATA_DIR: dataDir, LOG_LEVEL: options.logLevel, UV_THREADPOOL_SIZE: '1' };
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', VERIFIER_BACKEND_URL: issuer, VERIFIER_DATA_DIR: dataDir, LOG_LEVEL: options.logLevel, UV_THREADPOOL_SIZE: '1',
+    // One address and one client id drive thousands of requests a second: with the production
+    // rate limits the bench would measure the limiter (BENCH_RATE_LIMIT=1 keeps them on).
+    ...(process.env.BENCH_RATE_LIMIT === '1' ? {} : { SERVER_RATELIMIT_ENABLED: 'false' }),
+    ...options.env };
   const out = options.stdout ? openSync(options.stdout, 'w') : 'ignore';
   const stdio: ['ignore', typeof out, 'inherit'] = ['ignore', out, 'inherit'];
   // taskset execs node, so the child pid is the server's.

@@ -6,8 +6,14 @@ declare module 'autocannon' {
     url: string;
     connections?: number;
     duration?: number;
+    timeout?: number;
     requests?: Array<Record<string, unknown>>;
   }
+  interface Instance {
+    on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+  }
   function autocannon(options: Options): Promise<Result>;
+  function autocannon(options: Options, cb: (err: Error | null, result: Result) => void): Instance;
+  export type { Result, Options, Instance };
   export default autocannon;
 }

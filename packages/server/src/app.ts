@@ -17,6 +17,9 @@ import { loginRoutes, pickLang, sendErrorPage } from './routes/login.ts';
 import { MESSAGES } from './login/messages.ts';
 import { registeredClientCors } from './http/cors.ts';
 import { createWorkQueue, type WorkQueue } from './http/work-queue.ts';
+import { createAdmission, limitAddresses } from './http/admission.ts';
+import { capConnections, clientErrorHandler, timeoutOptions } from './http/connections.ts';
+import { createOutageLog } from './http/outages.ts';
 
 export interface AppOptions {
   metrics: Metrics;
@@ -32,27 +35,51 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp(runtime: Runtime, options: AppOptions): Promise<FastifyInstance> {
-  const { metrics } = options;
-  const app = Fastify({
+/** `server.trustProxy` as fastify (proxy-addr) takes it. */
+function trustProxyOption(value: string): boolean | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}
+
+const silentLog = { debug: () => undefined, warn: () => undefined };
+
+/** Fastify options shared by the public and the management listener. */
+function baseOptions(runtime: Runtime, options: AppOptions) {
+  const server = runtime.config.server;
+  return {
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    bodyLimit: 64 * 1024,
+    ...timeoutOptions(server),
+    clientErrorHandler: clientErrorHandler(options.logger ?? silentLog, options.metrics),
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    trustProxy: trustProxyOption(server.trustProxy),
     return503OnClosing: true,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
-  });
+  } as const;
+}
+
+export async function buildApp(runtime: Runtime, options: AppOptions): Promise<FastifyInstance> {
+  const { metrics } = options;
+  const server = runtime.config.server;
+  const app = Fastify({ ...baseOptions(runtime, options), bodyLimit: 64 * 1024 });
+  capConnections(app.server, { max: server.maxConnections, perAddress: server.maxConnectionsPerAddress }, metrics);
 
   // Bodies are read as text and parsed by the route, so that duplicate parameters can be
   // detected (RFC 6749 §3.2) and any content type yields an OAuth error rather than a 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
+  // Expected refusals (503 dependency down or busy, 429 rate limited) are counted, not logged as
+  // errors per request (http/outages.ts).
+  const outages = createOutageLog(options.logger ?? silentLog, metrics);
   app.setErrorHandler((err, request, reply) => {
     const v = toVerifierError(err, request.id);
     request.outcome = v.error;
-    if (v.status >= 500) request.log.error({ err: v.cause ?? err, code: v.code }, 'request failed');
+    if (v.status === 503 || v.status === 429) {
+      outages.refused(v);
+      request.log.debug({ code: v.code, route: request.routeOptions.url }, 'request refused');
+    } else if (v.status >= 500) request.log.error({ err: v.cause ?? err, code: v.code }, 'request failed');
     else request.log.info({ code: v.code, route: request.routeOptions.url }, 'request rejected');
     return sendOAuthError(reply, v);
   });
@@ -70,14 +97,17 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   });
 
   // One queue for the CPU-bound endpoints, so that token and wallet requests share the CPU in
-  // arrival order (http/work-queue.ts).
-  const work = options.workQueue ?? createWorkQueue({ maxDepth: runtime.config.server.maxQueuedRequests });
+  // arrival order (http/work-queue.ts); admission (rate limits, refusal at headers time) in
+  // front of it (http/admission.ts).
+  const work = options.workQueue ?? createWorkQueue({ maxDepth: server.maxQueuedRequests, maxWaitMs: server.maxQueueWaitMs });
   metrics.watchWorkQueue(work);
+  const admission = createAdmission(server, metrics, work);
+  limitAddresses(app, admission);
 
   registeredClientCors(app, runtime.clients);
-  tokenRoute(app, runtime, metrics, work);
-  revocationRoute(app, runtime, work);
-  introspectionRoute(app, runtime, work);
+  tokenRoute(app, runtime, metrics, admission);
+  revocationRoute(app, runtime, admission);
+  introspectionRoute(app, runtime, admission);
   wellKnownRoutes(app, runtime);
   opsRoutes(app, runtime, metrics);
   const frontend = runtime.config.verifier.frontend;
@@ -86,7 +116,23 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
     return sendErrorPage(reply, { ...o, title: MESSAGES[lang].invalidRequestTitle, lang, frontend });
   };
   authorizeRoutes(app, runtime, metrics, errorPage);
-  oid4vpRoutes(app, runtime, work);
+  oid4vpRoutes(app, runtime, admission);
   loginRoutes(app, { logins: runtime.logins, frontend, issuer: runtime.issuer, clock: runtime.tokenDeps.clock });
   return app;
 }
+
+/**
+ * The management listener (`server.management.port`): the ops routes only (health, readiness,
+ * metrics), on its own server, so that probes and scrapes are answered while the public port is
+ * at its connection cap or flooded. Same timeouts; its own small connection cap.
+ */
+export async function buildManagementApp(runtime: Runtime, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify(baseOptions(runtime, options));
+  capConnections(app.server, { max: MANAGEMENT_MAX_CONNECTIONS, perAddress: 0 });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'the management port serves health and metrics only' }));
+  opsRoutes(app, runtime, options.metrics);
+  return app;
+}
+
+/** Connections the management listener holds (probes and scrapers are few). */
+export const MANAGEMENT_MAX_CONNECTIONS = 256;

@@ -17,12 +17,26 @@ export const REDACTED_PATHS = [
   'code_verifier',
 ];
 
+/**
+ * pino's error serializer without the fields that hold request bytes: Node's client errors
+ * carry the raw packet (`rawPacket`: headers and body, assertions and cookies included), printed
+ * as a decimal byte array. Causes are serialized the same way.
+ */
+function serializeError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  delete out['rawPacket'];
+  if (err.cause instanceof Error) out['cause'] = serializeError(err.cause);
+  return out;
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {
     level,
     base: { service: 'dome-verifier' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: {
+      err: serializeError,
       req: (req: { method?: string; url?: string; id?: string }) => ({ id: req.id, method: req.method, path: (req.url ?? '').split('?')[0] }),
     },
   };

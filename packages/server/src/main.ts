@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '@dome-verifier/core/config';
 import { createMetrics } from './metrics.ts';
 import { createRuntime } from './runtime.ts';
-import { buildApp } from './app.ts';
+import { buildApp, buildManagementApp } from './app.ts';
 import { createLogger } from './logger.ts';
 
 async function main(): Promise<void> {
@@ -29,6 +29,15 @@ async function main(): Promise<void> {
   const app = await buildApp(runtime, { metrics, logger });
   await app.listen({ host: config.server.host, port: config.server.port });
   logger.info({ issuer: runtime.issuer, did: runtime.identity.did, host: config.server.host, port: config.server.port }, 'DOME Verifier listening');
+  // Health and metrics on their own port (off unless server.management.port is set), outside the
+  // public port's connection cap and rate limits.
+  const { management } = config.server;
+  const managementApp = management.port === undefined ? undefined : await buildManagementApp(runtime, { metrics, logger });
+  if (managementApp) {
+    const host = management.host ?? config.server.host;
+    await managementApp.listen({ host, port: management.port });
+    logger.info({ host, port: management.port }, 'management listener (health, metrics) listening');
+  }
   if (runtime.demo) {
     logger.info({ machine: runtime.demo.machine.did }, `demo trust framework ready — get a token with: npm run cli -- token --demo`);
   }
@@ -38,8 +47,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
-    void app
-      .close()
+    void Promise.all([app.close(), managementApp?.close()])
       .then(() => runtime.close())
       .then(() => process.exit(0));
     setTimeout(() => process.exit(1), 10_000).unref();

@@ -16,6 +16,14 @@ export interface Metrics {
   readonly outboundDuration: Histogram<'purpose'>;
   readonly clients: Gauge;
   readonly clientListRefreshes: Counter<'outcome'>;
+  /** Requests refused with 429 by a rate limit (`scope` = ip or client). */
+  readonly rateLimited: Counter<'scope'>;
+  /** Requests refused with 503 because a dependency (store, trust service, client JWKS) is unavailable. */
+  readonly dependencyUnavailable: Counter<'dependency'>;
+  /** Connections closed at accept time by a connection cap (`reason` = max_connections or per_address). */
+  readonly connectionsRefused: Counter<'reason'>;
+  /** Connections closed for a client error (`reason` = timeout, header_overflow, malformed). */
+  readonly clientErrors: Counter<'reason'>;
   /** Exposes the work queue's depth and refusals (read at scrape time, no per-request cost). */
   watchWorkQueue(queue: WorkQueue): void;
 }
@@ -41,7 +49,20 @@ export function createMetrics(): Metrics {
       this.inc(queues.reduce((n, q) => n + q.refused, 0));
     },
   });
+  new Counter({
+    name: 'verifier_work_queue_expired_total',
+    help: 'Requests refused with 503 because they waited longer than server.maxQueueWaitMs for CPU.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(queues.reduce((n, q) => n + q.expired, 0));
+    },
+  });
   return {
+    rateLimited: new Counter({ name: 'verifier_rate_limited_total', help: 'Requests refused with 429 by a rate limit (server.rateLimit.*), by scope: ip or client.', labelNames: ['scope'], registers: [registry] }),
+    dependencyUnavailable: new Counter({ name: 'verifier_dependency_unavailable_total', help: 'Requests refused with 503 because a dependency is unavailable: store, trust_service or client_jwks.', labelNames: ['dependency'], registers: [registry] }),
+    connectionsRefused: new Counter({ name: 'verifier_connections_refused_total', help: 'Connections closed when accepted because of a cap: max_connections or per_address.', labelNames: ['reason'], registers: [registry] }),
+    clientErrors: new Counter({ name: 'verifier_http_client_errors_total', help: 'Connections closed for a client error: timeout (slow headers or body), header_overflow or malformed.', labelNames: ['reason'], registers: [registry] }),
     watchWorkQueue: (queue) => void queues.push(queue),
     registry,
     requests: new Counter({ name: 'verifier_http_requests_total', help: 'HTTP requests by route, method, status and outcome (OAuth error code or "ok").', labelNames: ['route', 'method', 'status', 'outcome'], registers: [registry] }),

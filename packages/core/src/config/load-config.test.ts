@@ -86,7 +86,20 @@ verifier:
 describe('defaults', () => {
   test('no file and no env gives the documented defaults', () => {
     const c = loadConfig({ env: {}, cwd: '/srv/verifier' });
-    assert.deepEqual(c.server, { host: '0.0.0.0', port: 8080, maxQueuedRequests: 1024 });
+    assert.deepEqual(c.server, {
+      host: '0.0.0.0',
+      port: 8080,
+      maxQueuedRequests: 1024,
+      maxQueueWaitMs: 1000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 15_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 4096,
+      maxConnectionsPerAddress: 0,
+      trustProxy: 'loopback,linklocal,uniquelocal',
+      management: {},
+      rateLimit: { enabled: true, perIpPerSecond: 100, perIpBurst: 200, perClientPerSecond: 10, perClientBurst: 50, maxTrackedKeys: 100_000 },
+    });
     assert.equal(c.logLevel, 'info');
     const b = c.verifier.backend;
     assert.equal(b.url, 'http://localhost:8080');
@@ -301,7 +314,7 @@ verifier:
       - {name: C, trustedIssuersListUrl: https://c.example.org/, trustedServicesListUrl: https://c.example.org/tsl}
 `);
     const c = loadConfig({ env: { SPRING_CONFIG_ADDITIONAL_LOCATION: `file:${first}, file:${second}` } });
-    assert.deepEqual(c.server, { host: '127.0.0.1', port: 1008, maxQueuedRequests: 1024 });
+    assert.deepEqual({ host: c.server.host, port: c.server.port }, { host: '127.0.0.1', port: 1008 });
     assert.deepEqual(c.verifier.backend.trustFrameworks.map((t) => t.name), ['C']);
     assert.deepEqual(c.sources.file, [first, second]);
   });
@@ -422,7 +435,7 @@ describe('environment overrides', () => {
       file: yamlFile('server: {port: 9000, host: 10.0.0.1}\nlogLevel: warn\n'),
       env: { SERVER_PORT: '9100', PORT: '9200', HOST: '127.0.0.1', LOG_LEVEL: 'DEBUG', VERIFIER_DATA_DIR: 'state', VERIFIER_BACKEND_DATA_DIR: '/other' },
     });
-    assert.deepEqual(c.server, { host: '127.0.0.1', port: 9200, maxQueuedRequests: 1024 });
+    assert.deepEqual({ host: c.server.host, port: c.server.port }, { host: '127.0.0.1', port: 9200 });
     assert.equal(c.logLevel, 'debug');
     assert.equal(c.verifier.backend.dataDir, '/srv/verifier/state');
     assert.deepEqual([...c.sources.env].sort(), ['logLevel', 'server.host', 'server.port', 'verifier.backend.dataDir']);
@@ -431,6 +444,31 @@ describe('environment overrides', () => {
   test('SERVER_MAX_QUEUED_REQUESTS binds server.maxQueuedRequests; a value below 1 stops start-up naming the key', () => {
     assert.equal(loadConfig({ env: { SERVER_MAX_QUEUED_REQUESTS: '16' } }).server.maxQueuedRequests, 16);
     assert.throws(() => loadConfig({ env: { SERVER_MAXQUEUEDREQUESTS: '0' } }), /server\.maxQueuedRequests.*between 1 and 1000000/);
+  });
+
+  test('server timeouts, connection caps, the management port and rate limits bind from env; the header timeout may not exceed the request timeout', () => {
+    const c = loadConfig({
+      env: {
+        SERVER_HEADERS_TIMEOUT_MS: '2000',
+        SERVER_REQUESTTIMEOUTMS: '3000',
+        SERVER_MAX_CONNECTIONS: '10',
+        SERVER_MANAGEMENT_PORT: '9464',
+        SERVER_RATELIMIT_ENABLED: 'false',
+        SERVER_RATE_LIMIT_PER_CLIENT_PER_SECOND: '3',
+        SERVER_TRUST_PROXY: '10.0.0.0/8, ::1',
+      },
+    });
+    assert.equal(c.server.headersTimeoutMs, 2000);
+    assert.equal(c.server.requestTimeoutMs, 3000);
+    assert.equal(c.server.maxConnections, 10);
+    assert.deepEqual(c.server.management, { port: 9464 });
+    assert.equal(c.server.rateLimit.enabled, false);
+    assert.equal(c.server.rateLimit.perClientPerSecond, 3);
+    assert.equal(c.server.trustProxy, '10.0.0.0/8, ::1');
+    assert.throws(() => loadConfig({ env: { SERVER_HEADERS_TIMEOUT_MS: '20000', SERVER_REQUEST_TIMEOUT_MS: '15000' } }), /server\.headersTimeoutMs.*requestTimeoutMs/);
+    assert.throws(() => loadConfig({ env: { SERVER_TRUST_PROXY: 'the-ingress' } }), /server\.trustProxy/);
+    assert.throws(() => loadConfig({ env: { SERVER_TRUST_PROXY: '10.0.0.0/33' } }), /server\.trustProxy/);
+    assert.throws(() => loadConfig({ env: { SERVER_MANAGEMENT_PORT: '0' } }), /server\.management\.port/);
   });
 
   test('empty env values are ignored', () => {

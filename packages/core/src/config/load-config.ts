@@ -5,6 +5,7 @@
  * in messages or warnings.
  */
 import { resolve as resolvePath } from 'node:path';
+import { isIP } from 'node:net';
 import { keyObjectToDidKey, p256PrivateKeyFromScalar } from '@dome-verifier/did-key';
 import { ConfigError } from './config-error.ts';
 import { bindEnv } from './env-binding.ts';
@@ -105,6 +106,28 @@ export function didKeyFromPrivateKeyHex(hex: string): string {
 }
 
 /** didKey must match privateKey; a missing didKey is derived; didKey alone is an error. */
+const TRUST_PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `server.*` cross-checks: the header timeout within the request timeout, a well-formed trustProxy. */
+function checkServer(server: ParsedConfig['server']): VerifierConfig['server'] {
+  if (server.headersTimeoutMs > server.requestTimeoutMs) {
+    throw new ConfigError('server.headersTimeoutMs', 'must not exceed server.requestTimeoutMs');
+  }
+  const trust = server.trustProxy.trim();
+  if (trust !== 'true' && trust !== 'false') {
+    for (const entry of trust.split(',').map((t) => t.trim())) {
+      const [address, bits, ...rest] = entry.split('/');
+      const family = isIP(address ?? '');
+      const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+      if (!(TRUST_PROXY_PRESETS.has(entry) || (family !== 0 && bitsOk && rest.length === 0))) {
+        throw new ConfigError('server.trustProxy', 'must be true, false or a comma-separated list of IP addresses, CIDR ranges, loopback, linklocal and uniquelocal');
+      }
+    }
+  }
+  const { port, host } = server.management;
+  return { ...server, trustProxy: trust, management: { ...(port !== undefined && { port }), ...(host !== undefined && { host }) } };
+}
+
 function checkIdentity(identity: ParsedConfig['verifier']['backend']['identity']): VerifierConfig['verifier']['backend']['identity'] {
   const { privateKey, didKey, verifiableCredential } = identity;
   if (privateKey === undefined) {
@@ -173,7 +196,7 @@ export function loadConfig(o: LoadConfigOptions): VerifierConfig {
   const { url, identity, trustFrameworks, x509, dataDir, ...backend } = parsed.verifier.backend;
 
   const config: VerifierConfig = {
-    server: parsed.server,
+    server: checkServer(parsed.server),
     logLevel: parsed.logLevel,
     verifier: {
       backend: {

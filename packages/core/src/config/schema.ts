@@ -339,6 +339,93 @@ export const verifierConfigSchema = z.object({
       description:
         'Token and wallet-response requests allowed to wait for CPU (the FIFO work queue, docs/operations.md); one more is refused at once with 503 `temporarily_unavailable` (ERR_SERVER_BUSY). 1024 is about half a second of work per core.',
     }),
+    maxQueueWaitMs: documented(int(10, 600_000, 1000), {
+      type: 'integer 10–600000',
+      default: '`1000`',
+      description:
+        'A queued token or wallet-response request that has waited this long for CPU is refused with 503 (ERR_SERVER_BUSY) instead of being served late, so accepted requests stay within this bound plus their own processing.',
+    }),
+    headersTimeoutMs: documented(int(100, 600_000, 10_000), {
+      type: 'integer 100–600000',
+      default: '`10000`',
+      description: 'Time a client has to send the request line and headers; the connection is then closed (slow-header attacks). At most `requestTimeoutMs`.',
+    }),
+    requestTimeoutMs: documented(int(100, 600_000, 15_000), {
+      type: 'integer 100–600000',
+      default: '`15000`',
+      description: 'Time a client has to send the whole request, body included (bodies are ≤ 64 KiB); a request still incomplete is answered 408 and its connection closed (slow-body attacks).',
+    }),
+    keepAliveTimeoutMs: documented(int(100, 600_000, 5_000), {
+      type: 'integer 100–600000',
+      default: '`5000`',
+      description: 'An idle keep-alive connection is closed after this long. Behind a proxy that pools connections, set it above the proxy\'s upstream idle timeout.',
+    }),
+    maxConnections: documented(int(1, 1_000_000, 4096), {
+      type: 'integer ≥ 1',
+      default: '`4096`',
+      description: 'Open connections the public port accepts; a connection beyond it is closed at once (the management port is not counted). Keep it below the process file-descriptor limit.',
+    }),
+    maxConnectionsPerAddress: documented(int(0, 1_000_000, 0), {
+      type: 'integer ≥ 0',
+      default: '`0` (off)',
+      description:
+        'Open connections one peer address may hold on the public port; 0 = no per-address cap. The peer is the TCP peer, so behind an ingress every connection comes from the proxy: leave it off there or set it above the proxy\'s pool.',
+    }),
+    trustProxy: documented(textDefault('loopback,linklocal,uniquelocal'), {
+      type: '`true` | `false` | comma-separated addresses, CIDRs and `loopback` / `linklocal` / `uniquelocal`',
+      default: '`loopback,linklocal,uniquelocal`',
+      description:
+        'Peers whose `X-Forwarded-For` is believed when taking the client address (rate limits, logs). The default trusts loopback and private ranges (an ingress in the cluster) but not internet peers, who cannot spoof their address. `true` trusts every peer (only when the port is reachable solely through the proxy), `false` none.',
+    }),
+    management: optionalSection(
+      z.object({
+        port: documented(z.preprocess(toInteger, z.number(expected('an integer')).int().min(1, { error: 'must be an integer between 1 and 65535' }).max(65535, { error: 'must be an integer between 1 and 65535' }).optional()), {
+          type: 'integer 1–65535',
+          default: 'none (off)',
+          description:
+            'Port of a second listener that serves only the health routes and `/metrics`, outside the public port\'s connection cap, timeouts queue and rate limits — so probes and scrapes are answered while the public port is flooded. Off when unset; the public port keeps serving them too.',
+        }),
+        host: documented(optionalText(), {
+          type: 'string',
+          default: '`server.host`',
+          description: 'Interface of the management listener.',
+        }),
+      }),
+    ),
+    rateLimit: optionalSection(
+      z.object({
+        enabled: documented(bool(true), {
+          type: 'boolean',
+          default: '`true`',
+          description: 'Per-source-address and per-client rate limits (token buckets, per replica); a request over a limit is answered 429 `temporarily_unavailable` (ERR_RATE_LIMITED) with `Retry-After`.',
+        }),
+        perIpPerSecond: documented(int(1, 1_000_000, 100), {
+          type: 'integer ≥ 1',
+          default: '`100`',
+          description: 'Sustained requests per second one client address may make to the public endpoints (health and metrics excluded); checked when the headers arrive, before the body is read.',
+        }),
+        perIpBurst: documented(int(1, 1_000_000, 200), {
+          type: 'integer ≥ 1',
+          default: '`200`',
+          description: 'Requests one client address may make at once above the sustained rate.',
+        }),
+        perClientPerSecond: documented(int(1, 1_000_000, 10), {
+          type: 'integer ≥ 1',
+          default: '`10`',
+          description: 'Sustained token requests per second per client id (`client_id`, or the client assertion\'s unverified `iss`), checked after the form is read and before any signature is verified.',
+        }),
+        perClientBurst: documented(int(1, 1_000_000, 50), {
+          type: 'integer ≥ 1',
+          default: '`50`',
+          description: 'Token requests one client may make at once above the sustained rate.',
+        }),
+        maxTrackedKeys: documented(int(100, 10_000_000, 100_000), {
+          type: 'integer ≥ 100',
+          default: '`100000`',
+          description: 'Addresses and client ids the limiter remembers (least recently seen forgotten first), which bounds its memory (≈ 100 bytes each).',
+        }),
+      }),
+    ),
   }),
   logLevel: documented(choice(LOG_LEVELS, 'info'), {
     type: LOG_LEVELS.join(' | '),
@@ -720,7 +807,29 @@ export interface TrustFrameworkConfig {
 }
 
 export interface VerifierConfig {
-  readonly server: { readonly host: string; readonly port: number; readonly maxQueuedRequests: number };
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly maxQueuedRequests: number;
+    readonly maxQueueWaitMs: number;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly maxConnections: number;
+    /** 0 = no per-address cap. */
+    readonly maxConnectionsPerAddress: number;
+    /** As configured: `true`, `false` or a comma-separated list of addresses, CIDRs and presets. */
+    readonly trustProxy: string;
+    readonly management: { readonly port?: number; readonly host?: string };
+    readonly rateLimit: {
+      readonly enabled: boolean;
+      readonly perIpPerSecond: number;
+      readonly perIpBurst: number;
+      readonly perClientPerSecond: number;
+      readonly perClientBurst: number;
+      readonly maxTrackedKeys: number;
+    };
+  };
   readonly logLevel: LogLevel;
   readonly verifier: {
     readonly backend: {

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   ERR_REQUEST_CONTENT_TYPE: e('invalid_request', 400, 'The body is not application/x-www-form-urlencoded.'),
   ERR_REQUEST_TOO_LARGE: e('invalid_request', 413, 'The body exceeds the 64 KiB limit.'),
   ERR_REQUEST_MALFORMED: e('invalid_request', 400, 'The body cannot be parsed as a form.'),
+  ERR_REQUEST_TIMEOUT: e('invalid_request', 408, 'The request was not received completely within `server.requestTimeoutMs` (or its headers within `server.headersTimeoutMs`); the connection is closed.'),
   ERR_REQUEST_DUPLICATE_PARAMETER: e('invalid_request', 400, 'A parameter appears more than once (RFC 6749 §3.2).'),
   ERR_REQUEST_MISSING_PARAMETER: e('invalid_request', 400, 'A required parameter is missing or empty.'),
   ERR_GRANT_TYPE_UNSUPPORTED: e('unsupported_grant_type', 400, 'The grant_type is not supported by this server.'),
@@ -117,7 +118,8 @@ export const ERROR_CODES = {
   ERR_TRUST_SERVICE_UNAVAILABLE: e('temporarily_unavailable', 503, 'A trust service (TIL, revocation or status list) is unreachable; the request fails closed.'),
   ERR_STORE_UNAVAILABLE: e('temporarily_unavailable', 503, 'The shared state store (Redis) is unreachable or too slow; the request fails closed and nothing is issued.'),
   ERR_STORE_FULL: e('temporarily_unavailable', 503, 'The state store is full (memory store at its entry limit, or Redis out of memory); the request fails closed, nothing is issued, and `/health` reports the store DOWN.'),
-  ERR_SERVER_BUSY: e('temporarily_unavailable', 503, 'Too many token or wallet requests are already waiting for CPU (`server.maxQueuedRequests`); refused before any processing, retry later.'),
+  ERR_SERVER_BUSY: e('temporarily_unavailable', 503, 'Too many token or wallet requests are already waiting for CPU (`server.maxQueuedRequests`), or one waited longer than `server.maxQueueWaitMs`; refused before any signature work (when the queue is full, before the body is read), retry later.'),
+  ERR_RATE_LIMITED: e('temporarily_unavailable', 429, 'The client address or client id exceeded its request rate (`server.rateLimit.*`); refused before any processing, retry after `Retry-After` seconds.'),
   ERR_SERVER: e('server_error', 500, 'Unexpected internal failure (logged with a request id).'),
 
   // --- SD-JWT VC (wallet leg; verification foundation, not yet wired to an endpoint) -------

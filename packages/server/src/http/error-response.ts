@@ -6,6 +6,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import { VerifierError } from '@dome-verifier/core';
+import { RefusedError } from './admission.ts';
 
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
@@ -33,9 +34,15 @@ export function toVerifierError(err: unknown, requestId: string): VerifierError 
   }
 }
 
+/**
+ * The RFC 6749 error body. 503 and 429 carry `Retry-After` (the refusal's own, else 5 s); a
+ * refusal made before the body was read closes the connection, so the unread body is never
+ * drained (http/admission.ts).
+ */
 export function sendOAuthError(reply: FastifyReply, err: VerifierError): FastifyReply {
   reply.header('cache-control', NO_STORE['cache-control']).header('pragma', NO_STORE.pragma);
   if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
-  else if (err.status === 503) reply.header('retry-after', '5');
+  else if (err.status === 503 || err.status === 429) reply.header('retry-after', '5');
+  if (err instanceof RefusedError && err.closeConnection) reply.header('connection', 'close');
   return reply.code(err.status).send({ error: err.error, error_description: err.message });
 }

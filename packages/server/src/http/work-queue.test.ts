@@ -82,3 +82,19 @@ test('bad sizes are rejected at construction', () => {
   assert.throws(() => createWorkQueue({ maxDepth: 1, maxBatch: 0 }), RangeError);
   assert.throws(() => createWorkQueue({ maxDepth: 1.5 }), RangeError);
 });
+
+test('a request that waited longer than maxWaitMs is refused with ERR_SERVER_BUSY instead of started late, without using a place in the batch', async () => {
+  const s = manualScheduler();
+  let now = 0;
+  const q = createWorkQueue({ maxDepth: 100, maxBatch: 2, maxWaitMs: 500, schedule: s.schedule, now: () => now });
+  const outcome: string[] = [];
+  const track = (name: string) => q.turn().then(() => void outcome.push(`${name} started`), (e: unknown) => void outcome.push(`${name} ${(e as VerifierError).code}`));
+  const all = [track('a'), track('b')];
+  now = 501;
+  all.push(track('c'), track('d'));
+  await s.run();
+  assert.deepEqual(outcome, ['a ERR_SERVER_BUSY', 'b ERR_SERVER_BUSY', 'c started', 'd started']);
+  assert.equal(q.expired, 2);
+  assert.equal(q.depth, 0);
+  await Promise.all(all);
+});

@@ -15,7 +15,9 @@
  * Bounded: when `maxDepth` requests already wait, a new one is refused at once with
  * `503 temporarily_unavailable` (ERR_SERVER_BUSY, `Retry-After`) before anything is parsed or
  * stored — under overload the verifier sheds load instead of growing memory and latency without
- * end.
+ * end. The routes also refuse at headers time, before the body is read (http/admission.ts).
+ * A request that has waited `maxWaitMs` is refused the same way when its turn comes instead of
+ * being served late, so an accepted request never waited longer than that.
  *
  * A batch starts at most `maxBatch` requests, then the loop reads again, so a request that
  * arrives during a batch waits for the requests ahead of it plus at most one batch, and health
@@ -31,17 +33,32 @@ export interface WorkQueueOptions {
   readonly maxDepth: number;
   /** Requests started per event-loop turn (default 8). */
   readonly maxBatch?: number;
+  /** A request that waited longer is refused with ERR_SERVER_BUSY when its turn comes (default: no limit). */
+  readonly maxWaitMs?: number;
   /** Runs a batch after pending I/O (default `setImmediate`); tests pass a manual scheduler. */
   readonly schedule?: (drain: () => void) => void;
+  /** Monotonic milliseconds (default `performance.now`). */
+  readonly now?: () => number;
 }
 
 export interface WorkQueue {
-  /** Resolves when it is this request's turn; rejects with ERR_SERVER_BUSY when the queue is full. */
-  turn(): Promise<void>;
+  /**
+   * Resolves when it is this request's turn; rejects with ERR_SERVER_BUSY when the queue is full,
+   * or when its turn comes more than `maxWaitMs` after `arrivedAt` (default: now, in `now()`'s time).
+   */
+  turn(arrivedAt?: number): Promise<void>;
+  /** The configured bound on waiting requests. */
+  readonly maxDepth: number;
+  /** `now()` of the queue's clock (monotonic ms), for `turn(arrivedAt)`. */
+  now(): number;
   /** Requests waiting now (read by the metrics at scrape time). */
   readonly depth: number;
-  /** Requests refused because the queue was full, since start. */
+  /** Requests refused because the queue was full, since start (including refusals at headers time, see `countRefused`). */
   readonly refused: number;
+  /** Requests refused because they waited longer than `maxWaitMs`, since start. */
+  readonly expired: number;
+  /** Counts a request refused by the caller at headers time (http/admission.ts). */
+  countRefused(): void;
 }
 
 export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
@@ -49,26 +66,47 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
   const schedule = options.schedule ?? setImmediate;
   if (!Number.isInteger(options.maxDepth) || options.maxDepth < 1) throw new RangeError('maxDepth must be a positive integer');
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError('maxBatch must be a positive integer');
-  const waiting: Array<() => void> = [];
+  const maxWaitMs = options.maxWaitMs ?? Infinity;
+  const now = options.now ?? (() => performance.now());
+  const busy = () => new VerifierError('ERR_SERVER_BUSY', 'the verifier is overloaded; retry later');
+  interface Waiter {
+    readonly start: () => void;
+    readonly refuse: (e: VerifierError) => void;
+    readonly at: number;
+  }
+  const waiting: Waiter[] = [];
   let scheduled = false;
   let refused = 0;
+  let expired = 0;
 
   const drain = (): void => {
-    const n = Math.min(maxBatch, waiting.length);
+    const t = now();
+    let started = 0;
     // Resolved in arrival order: their continuations run in this order once drain returns.
-    for (const start of waiting.splice(0, n)) start();
+    while (started < maxBatch && waiting.length > 0) {
+      const w = waiting.shift()!;
+      if (t - w.at > maxWaitMs) {
+        expired++;
+        w.refuse(busy());
+      } else {
+        started++;
+        w.start();
+      }
+    }
     if (waiting.length > 0) schedule(drain);
     else scheduled = false;
   };
 
   return {
-    turn() {
+    maxDepth: options.maxDepth,
+    now,
+    turn(arrivedAt) {
       if (waiting.length >= options.maxDepth) {
         refused++;
-        return Promise.reject(new VerifierError('ERR_SERVER_BUSY', 'the verifier is overloaded; retry later'));
+        return Promise.reject(busy());
       }
-      return new Promise<void>((resolve) => {
-        waiting.push(resolve);
+      return new Promise<void>((resolve, reject) => {
+        waiting.push({ start: resolve, refuse: reject, at: arrivedAt ?? now() });
         if (!scheduled) {
           scheduled = true;
           schedule(drain);
@@ -80,6 +118,12 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     },
     get refused() {
       return refused;
+    },
+    get expired() {
+      return expired;
+    },
+    countRefused() {
+      refused++;
     },
   };
 }

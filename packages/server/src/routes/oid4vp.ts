@@ -6,14 +6,14 @@
  * service is down.
  */
 import type { FastifyInstance } from 'fastify';
-import { handleAuthorizationResponse, parseFormBody, requestObjectKey, VerifierError } from '@dome-verifier/core';
+import { handleAuthorizationResponse, requestObjectKey, VerifierError } from '@dome-verifier/core';
 import type { Runtime } from '../runtime.ts';
 import { NO_STORE } from '../http/error-response.ts';
-import type { WorkQueue } from '../http/work-queue.ts';
+import { cpuBoundRoute, type Admission } from '../http/admission.ts';
 
 const CORS = { 'access-control-allow-origin': '*' } as const;
 
-export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime, work: WorkQueue): void {
+export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime, admission: Admission): void {
   app.get<{ Params: { id: string } }>('/oid4vp/auth-request/:id', async (request, reply) => {
     const id = request.params.id;
     const jwt = /^[A-Za-z0-9_-]{20,64}$/.test(id) ? await runtime.store.take(requestObjectKey(id)) : undefined;
@@ -22,12 +22,7 @@ export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime, work: WorkQ
     return reply.type('application/oauth-authz-req+jwt').send(jwt);
   });
 
-  app.post('/oid4vp/auth-response', { bodyLimit: 64 * 1024 }, async (request, reply) => {
-    reply.headers({ ...CORS, ...NO_STORE });
-    const type = request.headers['content-type'] ?? '';
-    if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw new VerifierError('ERR_REQUEST_CONTENT_TYPE', 'the body must be application/x-www-form-urlencoded');
-    await work.turn();
-    const params = parseFormBody(typeof request.body === 'string' ? request.body : '');
+  cpuBoundRoute(app, admission, '/oid4vp/auth-response', { headers: { ...CORS, ...NO_STORE } }, async (request, reply, params) => {
     try {
       await handleAuthorizationResponse(runtime.walletDeps, params);
     } catch (e) {
