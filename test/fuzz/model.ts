@@ -127,6 +127,26 @@ export interface Relevance {
   cookie?: string;
   /** The path carries this secret (request object id): changed when the decoded path no longer contains it. */
   pathSecret?: string;
+  /**
+   * Parameters with several encodings of one value (e.g. `vp_token`: the JWT, or base64 /
+   * base64url of it, padded or not): a mutation that yields another encoding of the same value
+   * is not a change.
+   */
+  canonical?: Readonly<Record<string, (value: string) => string>>;
+}
+
+/**
+ * `vp_token` as the DOME wallet may send it (dome-verifier-wire.md: base64 or base64url of the VP
+ * JWT, or the JWT itself): the JWT it carries, or the value itself when it is not a canonical
+ * encoding (wrong padding, mixed alphabets, non-zero trailing bits), so such values stay changes.
+ */
+export function vpTokenJwt(value: string): string {
+  if (value.includes('.')) return `jwt:${value}`;
+  const alphabet = /^[A-Za-z0-9_-]*={0,2}$/.test(value) ? 'base64url' : /^[A-Za-z0-9+/]*={0,2}$/.test(value) ? 'base64' : undefined;
+  const bare = value.replace(/=+$/, '');
+  if (!alphabet || bare.length % 4 === 1 || (bare.length !== value.length && value.length % 4 !== 0)) return value;
+  const bytes = Buffer.from(bare, alphabet);
+  return bytes.toString(alphabet).replace(/=+$/, '') === bare ? `jwt:${bytes.toString('latin1')}` : value;
 }
 
 /** The relevant parts that differ between base and mutated request (empty: the mutation is irrelevant). */
@@ -139,6 +159,8 @@ export function relevantChanges(base: ServerView, mutated: ServerView, rel: Rele
       const b = base[where].get(name);
       const m = mutated[where].get(name);
       if (same(b, m)) continue;
+      const canon = rel.canonical?.[name];
+      if (canon && b && m && same(b.map(canon), m.map(canon))) continue;
       // An empty value is an omitted parameter (RFC 6749 §3.1).
       if ((m === undefined || m.every((v) => v === '')) && rel.removable?.includes(name)) continue;
       changed.push(`${where}.${name}`);

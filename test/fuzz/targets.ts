@@ -10,6 +10,7 @@ import { signJws } from '@dome-verifier/core';
 import { generateP256 } from '@dome-verifier/dev-issuer';
 import type { RawResponse } from './http.ts';
 import type { FuzzRequest, Param, Relevance } from './model.ts';
+import { vpTokenJwt } from './model.ts';
 import { commonBenign, decodeJwt, type Claims, type Layer } from './jwt.ts';
 import { CALLBACK, REVOKED_ID, type FuzzWorld } from './fuzz-world.ts';
 
@@ -284,7 +285,7 @@ export function createTargets(fw: FuzzWorld, extra: { revoke?: boolean; introspe
       async build() {
         const login = await fw.startLogin();
         const { form } = await fw.walletForm(login);
-        return { req: post('/oid4vp/auth-response', form), jwts: { vp_token: { layer: walletVp, encoding: 'base64url' } }, relevance: { params: ['state', 'vp_token'] } };
+        return { req: post('/oid4vp/auth-response', form), jwts: { vp_token: { layer: walletVp, encoding: 'base64url' } }, relevance: { params: ['state', 'vp_token'], canonical: { vp_token: vpTokenJwt } } };
       },
       issued: (res) => res.status === 200,
       success: (res) => res.status === 200,
