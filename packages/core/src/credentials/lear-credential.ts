@@ -8,6 +8,11 @@ import { isRecord } from '../shared/json.ts';
 import { stripFragment } from '@dome-verifier/did-key';
 
 export type CredentialKind = 'machine' | 'employee';
+/**
+ * EUDISTACK-145 (dome-verifier-v3.md §7): `legacy` = the DOME VCDM 1.1-era types, `bumped` = the
+ * VCDM 2.0 / SD-JWT types. Decided by type name only, never by `@context` or structure.
+ */
+export type CredentialFamily = 'legacy' | 'bumped';
 export type CredentialShape = 'machine-v1' | 'machine-v2' | 'employee-v1' | 'employee-v2' | 'employee-v3';
 
 export interface Power {
@@ -19,6 +24,12 @@ export interface Power {
 
 export interface LearCredential {
   readonly kind: CredentialKind;
+  readonly family: CredentialFamily;
+  /**
+   * The presented configuration id (IN2 V3 `credential_type`): the first type that is not
+   * `VerifiableCredential`/`VerifiableAttestation`; for SD-JWT VCs the `vct` as presented.
+   */
+  readonly credentialType: string;
   readonly shape: CredentialShape;
   readonly types: readonly string[];
   /** The `vc` object exactly as presented. */
@@ -34,8 +45,30 @@ export interface LearCredential {
   readonly credentialStatus: Record<string, unknown> | undefined;
 }
 
-const MACHINE_TYPES = new Set(['LEARCredentialMachine', 'learcredential.machine.w3c.3', 'learcredential.machine.sd.1']);
-const EMPLOYEE_TYPES = new Set(['LEARCredentialEmployee', 'learcredential.employee.w3c.4', 'learcredential.employee.sd.1']);
+/**
+ * IN2's dispatch catalogue (`verifier.dispatch.rules.{legacy,bumped}`, dome-verifier-v3.md §6–7):
+ * the raw DOME names and the versioned configuration ids of each family, matched exactly.
+ */
+export const LEGACY_TYPES: Readonly<Record<string, CredentialKind>> = Object.freeze({
+  LEARCredentialEmployee: 'employee',
+  'LEARCredentialEmployee.3': 'employee',
+  'learcredential.employee.w3c.1': 'employee',
+  'learcredential.employee.w3c.2': 'employee',
+  'learcredential.employee.w3c.3': 'employee',
+  LEARCredentialMachine: 'machine',
+  'LEARCredentialMachine.2': 'machine',
+  'learcredential.machine.w3c.1': 'machine',
+  'learcredential.machine.w3c.2': 'machine',
+});
+export const BUMPED_TYPES: Readonly<Record<string, CredentialKind>> = Object.freeze({
+  'LEARCredentialEmployee.4': 'employee',
+  'learcredential.employee.w3c.4': 'employee',
+  'learcredential.employee.sd.1': 'employee',
+  'LEARCredentialMachine.3': 'machine',
+  'learcredential.machine.w3c.3': 'machine',
+  'learcredential.machine.sd.1': 'machine',
+});
+const GENERIC_TYPES = new Set(['VerifiableCredential', 'VerifiableAttestation']);
 
 export function credentialTypes(vc: Record<string, unknown>): string[] {
   const t = vc.type;
@@ -43,10 +76,28 @@ export function credentialTypes(vc: Record<string, unknown>): string[] {
   return Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
 }
 
+const own = (table: Readonly<Record<string, CredentialKind>>, t: string): CredentialKind | undefined => (Object.hasOwn(table, t) ? table[t] : undefined);
+
+/** Kind and family of the first catalogued type (machine before employee if both appear). */
+export function classify(types: readonly string[]): { kind: CredentialKind; family: CredentialFamily } | undefined {
+  let found: { kind: CredentialKind; family: CredentialFamily } | undefined;
+  for (const t of types) {
+    const legacy = own(LEGACY_TYPES, t);
+    const bumped = own(BUMPED_TYPES, t);
+    const hit = legacy ? { kind: legacy, family: 'legacy' as const } : bumped ? { kind: bumped, family: 'bumped' as const } : undefined;
+    if (hit && (!found || (hit.kind === 'machine' && found.kind !== 'machine'))) found = hit;
+  }
+  return found;
+}
+
 export function kindOf(types: readonly string[]): CredentialKind | undefined {
-  if (types.some((t) => MACHINE_TYPES.has(t))) return 'machine';
-  if (types.some((t) => EMPLOYEE_TYPES.has(t))) return 'employee';
-  return undefined;
+  return classify(types)?.kind;
+}
+
+/** IN2 V3 `credential_type`: the first non-generic type, else `vct`. */
+export function credentialTypeOf(vc: Record<string, unknown>, types: readonly string[]): string {
+  if (typeof vc.vct === 'string' && vc.vct.length > 0) return vc.vct;
+  return types.find((t) => !GENERIC_TYPES.has(t)) ?? '';
 }
 
 function contexts(vc: Record<string, unknown>): string {
@@ -81,8 +132,8 @@ export type MapResult = { ok: true; credential: LearCredential } | { ok: false; 
 /** Maps a `vc` object; fails when the mandate structure every LEAR credential has is missing. */
 export function mapLearCredential(vc: Record<string, unknown>): MapResult {
   const types = credentialTypes(vc);
-  const kind = kindOf(types);
-  if (!kind) return { ok: false, code: 'ERR_VC_TYPE', reason: 'is not a LEARCredentialEmployee or LEARCredentialMachine' };
+  const classified = classify(types);
+  if (!classified) return { ok: false, code: 'ERR_VC_TYPE', reason: 'is not a LEARCredentialEmployee or LEARCredentialMachine' };
   const subject = vc.credentialSubject;
   if (!isRecord(subject)) return { ok: false, code: 'ERR_VC_MALFORMED', reason: 'has no credentialSubject object' };
   const mandate = subject.mandate;
@@ -92,10 +143,13 @@ export function mapLearCredential(vc: Record<string, unknown>): MapResult {
   if (!isRecord(mandator)) return { ok: false, code: 'ERR_VC_MALFORMED', reason: 'has no mandate.mandator object' };
   const powers = Array.isArray(mandate.power) ? mandate.power.filter(isRecord).map(power) : [];
   const issuer = vc.issuer;
+  const { kind, family } = classified;
   return {
     ok: true,
     credential: {
       kind,
+      family,
+      credentialType: credentialTypeOf(vc, types),
       shape: shapeOf(kind, vc, mandatee),
       types,
       vc,
@@ -112,8 +166,12 @@ export function mapLearCredential(vc: Record<string, unknown>): MapResult {
   };
 }
 
-/** The DID the credential is bound to: credentialSubject.id → VC JWT sub → mandatee.id (IN2 V2 order). */
+/**
+ * The DID the credential is bound to. Legacy: credentialSubject.id → VC JWT sub → mandatee.id
+ * (IN2 V2 order). Bumped (VCDM 2.0, SD-JWT): `mandate.mandatee.id` — there
+ * `credentialSubject.id` is a `urn:uuid` of the subject record, not the holder.
+ */
 export function boundDid(credential: LearCredential, jwtSub: unknown): string | undefined {
-  const candidate = credential.subjectId ?? str(jwtSub) ?? str(credential.mandatee.id);
+  const candidate = credential.family === 'bumped' ? str(credential.mandatee.id) : (credential.subjectId ?? str(jwtSub) ?? str(credential.mandatee.id));
   return candidate?.startsWith('did:') ? stripFragment(candidate) : undefined;
 }
