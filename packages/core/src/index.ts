@@ -77,7 +77,7 @@ export { SdJwtError, SD_JWT_FAILURES, type SdJwtFailure } from './credentials/sd
 export { applyDisclosures } from './credentials/sd-jwt/apply-disclosures.ts';
 export { decodeDisclosure, disclosureDigest } from './credentials/sd-jwt/decode-disclosure.ts';
 export { sdHashOf } from './credentials/sd-jwt/check-kb-sd-hash.ts';
-export { mapSdJwtLearCredential, sdJwtLearVc, LEAR_SD_JWT_VCTS } from './credentials/sd-jwt/map-lear-sd-jwt.ts';
+export { mapSdJwtLearCredential, sdJwtLearVc, sdJwtTokenVc, LEAR_SD_JWT_VCTS } from './credentials/sd-jwt/map-lear-sd-jwt.ts';
 export {
   createTokenStatusListChecker, assertTokenStatusValid, decodeStatusListBytes, statusAt,
   type TokenStatusListChecker, type TokenStatusListOptions, type TokenStatus, type TokenStatusResult, type BitOrder,

@@ -27,7 +27,9 @@ export interface LearCredential {
   readonly family: CredentialFamily;
   /**
    * The presented configuration id (IN2 V3 `credential_type`): the first type that is not
-   * `VerifiableCredential`/`VerifiableAttestation`; for SD-JWT VCs the `vct` as presented.
+   * `VerifiableCredential`/`VerifiableAttestation` — for SD-JWT VCs the canonical type their
+   * `vct` maps to (`eu.europa.ec.eudi.lce.1` → `learcredential.employee.sd.1`, IN2's "SD-JWT VCT
+   * resolution"); the `vct` as presented stays in `vc.vct`.
    */
   readonly credentialType: string;
   readonly shape: CredentialShape;
@@ -94,9 +96,8 @@ export function kindOf(types: readonly string[]): CredentialKind | undefined {
   return classify(types)?.kind;
 }
 
-/** IN2 V3 `credential_type`: the first non-generic type, else `vct`. */
-export function credentialTypeOf(vc: Record<string, unknown>, types: readonly string[]): string {
-  if (typeof vc.vct === 'string' && vc.vct.length > 0) return vc.vct;
+/** IN2 V3 `credential_type`: the first type that is not VerifiableCredential/VerifiableAttestation. */
+export function credentialTypeOf(types: readonly string[]): string {
   return types.find((t) => !GENERIC_TYPES.has(t)) ?? '';
 }
 
@@ -149,7 +150,7 @@ export function mapLearCredential(vc: Record<string, unknown>): MapResult {
     credential: {
       kind,
       family,
-      credentialType: credentialTypeOf(vc, types),
+      credentialType: credentialTypeOf(types),
       shape: shapeOf(kind, vc, mandatee),
       types,
       vc,
