@@ -14,8 +14,7 @@ import { createAccessTokenValidator, hasPower, organizationOf } from '@dome-veri
 import { createAccessToken, credentialTokenClaims, mapSdJwtLearCredential, sdJwtTokenVc, signJws, verifySdJwtPresentation } from '@dome-verifier/core';
 import { issueSdJwtVc, presentSdJwt, trustedServiceEntry } from '@dome-verifier/dev-issuer';
 import { createWorld, decodePart, ISSUER, ISSUER_DID, newMachine, ORG, TYPES, type MachineClient, type World } from '../support/world.ts';
-import { browserRedirect, codeForm, startLogin, walletAnswer } from '../support/h2m.ts';
-import { RP_CALLBACK, verifierFetch } from './helpers.ts';
+import { employeeTokens, RP_CALLBACK, verifierFetch } from './helpers.ts';
 
 const EMPLOYEE_W3C = 'learcredential.employee.w3c.4';
 const MACHINE_W3C = 'learcredential.machine.w3c.3';
@@ -41,15 +40,6 @@ describe('tokens for every credential format, read by the resource-server middle
     return String(res.json.access_token);
   }
 
-  async function login(credential: string): Promise<Record<string, unknown>> {
-    const started = await startLogin(w, { client_id: rp.did, redirect_uri: RP_CALLBACK, response_type: 'code', scope: 'openid learcredential', state: `st-${crypto.randomUUID()}`, nonce: 'n-1' });
-    const answer = await walletAnswer(w, started, user, credential);
-    assert.equal(answer.status, 200, JSON.stringify(answer.json));
-    const code = new URL((await browserRedirect(w, started))!).searchParams.get('code')!;
-    const res = await w.post(codeForm(rp, code, RP_CALLBACK, w));
-    assert.equal(res.status, 200, JSON.stringify(res.json));
-    return res.json;
-  }
 
   /** The token the verifier issues for an SD-JWT VC login: its SD-JWT pipeline, its signer. */
   async function sdJwtToken(): Promise<string> {
@@ -89,20 +79,20 @@ describe('tokens for every credential format, read by the resource-server middle
 
   for (const [format, type] of [['legacy', 'LEARCredentialEmployee'], ['w3c-v2', EMPLOYEE_W3C]] as const) {
     test(`H2M ${format}: access token vc object, sub = mandatee, credential_type and the client's tenant; ID token vc_json string and OIDC claims`, async () => {
-      const tokens = await login(w.issue({ kind: 'employee', format, mandatee: { id: user.did, ...mandatee } }));
-      const at = decodePart(String(tokens.access_token));
-      const vc = assertMandateObject(String(tokens.access_token));
+      const tokens = await employeeTokens({ w, rp, user }, w.issue({ kind: 'employee', format, mandatee: { id: user.did, ...mandatee } }));
+      const at = decodePart(tokens.accessToken);
+      const vc = assertMandateObject(tokens.accessToken);
       assert.equal(at.sub, user.did, 'the holder, not the urn:uuid credentialSubject.id');
       assert.equal(at.credential_type, type);
       assert.equal(at.tenant, 'acme');
       assert.equal(vc.credentialSubject.mandate.mandatee.firstName, 'Jane');
-      const id = decodePart(String(tokens.id_token));
+      const id = decodePart(tokens.idToken);
       assert.equal(typeof id.vc_json, 'string');
       assert.deepEqual(JSON.parse(String(id.vc_json)), vc);
       assert.equal(id.sub, user.did);
       assert.equal(id.credential_type, type);
       assert.deepEqual([id.given_name, id.family_name, id.name, id.email], ['Jane', 'Doe', 'Jane Doe', 'jane@example.org']);
-      const v = await validator().validate(String(tokens.access_token));
+      const v = await validator().validate(tokens.accessToken);
       assert.equal(v.kind, 'employee');
       assert.equal(v.subject, user.did);
       assert.equal(v.tenant, 'acme');
