@@ -76,7 +76,8 @@ export interface IssueOptions {
   validUntil: Date;
   /** Credential id = JWT jti. Default: 'urn:uuid:<uuid>' (machine) / '<uuid>' (employee, as IN2 issues). */
   id?: string;
-  credentialStatus?: object;
+  /** An entry object, or a list of entries (VCDM 2.0); other values only for negative tests. */
+  credentialStatus?: unknown;
   /** Default true: header `sigT` (signing time) + `crit: ["sigT"]` (JAdES B-T). */
   sigT?: boolean;
   /** Signing time for `sigT`. Default: now. */

@@ -203,6 +203,18 @@ describe('revocation of VCDM 2.0 credentials', () => {
     assert.equal((await withStatus({ credentialStatus: entry(0) })).status, 200);
   });
 
+  test('credentialStatus as an array (VCDM 2.0): every entry is checked — one revoked entry revokes', async () => {
+    const valid = bitstringEntry('/w3c', 6);
+    await expectRejected(w, withStatus({ credentialStatus: [valid, bitstringEntry('/dome', 7)] }), 401, 'invalid_client', /credential is revoked/);
+    assert.equal((await withStatus({ credentialStatus: [valid, bitstringEntry('/dome', 6)] })).status, 200);
+  });
+
+  test('a credentialStatus that is neither an entry nor a list of entries is refused (ERR_VC_MALFORMED), not skipped', async () => {
+    for (const credentialStatus of ['https://status.example/1#7', [bitstringEntry('/w3c', 6), 'x'], []]) {
+      await expectRejected(w, withStatus({ credentialStatus }), 401, 'invalid_client', /credentialStatus that is not an entry/);
+    }
+  });
+
   test('a malformed status.status_list reference is refused (ERR_STATUS_LIST_INVALID), not skipped', async () => {
     await expectRejected(w, withStatus({ transform: ({ payload }) => void (payload.status = { status_list: { uri: `${base}/tsl-in2`, idx: -1 } }) }), 401, 'invalid_client', /no valid idx/);
   });

@@ -109,11 +109,16 @@ describe('mapLearCredential: the five DOME shapes from the dev issuer', () => {
     assert.equal(c.powers.length, 2);
   });
 
-  test('keeps credentialStatus when it is an object', () => {
+  test('keeps credentialStatus as an object or a list of 1–8 entries, and refuses anything else (fail closed)', () => {
     const status = { id: 'https://issuer.example/status/1#7', type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '7', statusListCredential: 'https://issuer.example/status/1' };
     const c = mapped(issue({ kind: 'machine', credentialStatus: status }).credential);
     assert.deepEqual(c.credentialStatus, status);
-    assert.equal(mapped({ ...issue({ kind: 'machine' }).credential, credentialStatus: 'x' }).credentialStatus, undefined);
+    // Fail closed: a status reference that cannot be read is not silently ignored.
+    for (const credentialStatus of ['x', [], [status, 'x'], Array(9).fill(status)]) {
+      const r = mapLearCredential({ ...issue({ kind: 'machine' }).credential, credentialStatus });
+      assert.equal(r.ok === false && r.code, 'ERR_VC_MALFORMED', JSON.stringify(credentialStatus).slice(0, 40));
+    }
+    assert.deepEqual(mapped({ ...issue({ kind: 'machine' }).credential, credentialStatus: [status, status] }).credentialStatuses, [status, status]);
   });
 });
 

@@ -44,7 +44,10 @@ export interface LearCredential {
   readonly mandatee: Record<string, unknown>;
   readonly mandator: Record<string, unknown>;
   readonly powers: readonly Power[];
+  /** The first `credentialStatus` entry (kept for callers that read one). */
   readonly credentialStatus: Record<string, unknown> | undefined;
+  /** Every `credentialStatus` entry: VCDM 2.0 allows an object or a list; each one is checked. */
+  readonly credentialStatuses: readonly Record<string, unknown>[];
 }
 
 /**
@@ -128,6 +131,9 @@ function power(p: Record<string, unknown>): Power {
   };
 }
 
+/** Status entries a credential may name (each can cost a fetch). */
+export const MAX_STATUS_ENTRIES = 8;
+
 export type MapResult = { ok: true; credential: LearCredential } | { ok: false; code: 'ERR_VC_TYPE' | 'ERR_VC_MALFORMED'; reason: string };
 
 /** Maps a `vc` object; fails when the mandate structure every LEAR credential has is missing. */
@@ -143,6 +149,11 @@ export function mapLearCredential(vc: Record<string, unknown>): MapResult {
   if (!isRecord(mandatee)) return { ok: false, code: 'ERR_VC_MALFORMED', reason: 'has no mandate.mandatee object' };
   if (!isRecord(mandator)) return { ok: false, code: 'ERR_VC_MALFORMED', reason: 'has no mandate.mandator object' };
   const powers = Array.isArray(mandate.power) ? mandate.power.filter(isRecord).map(power) : [];
+  const cs = vc.credentialStatus;
+  const statuses = cs === undefined || cs === null ? [] : isRecord(cs) ? [cs] : Array.isArray(cs) ? cs : undefined;
+  if (!statuses || (Array.isArray(cs) && (cs.length === 0 || cs.length > MAX_STATUS_ENTRIES)) || !statuses.every(isRecord)) {
+    return { ok: false, code: 'ERR_VC_MALFORMED', reason: `has a credentialStatus that is not an entry object or a list of 1–${MAX_STATUS_ENTRIES} entry objects` };
+  }
   const issuer = vc.issuer;
   const { kind, family } = classified;
   return {
@@ -162,7 +173,8 @@ export function mapLearCredential(vc: Record<string, unknown>): MapResult {
       mandatee,
       mandator,
       powers,
-      credentialStatus: isRecord(vc.credentialStatus) ? vc.credentialStatus : undefined,
+      credentialStatus: statuses[0],
+      credentialStatuses: statuses,
     },
   };
 }

@@ -120,8 +120,13 @@ describe('checkRevocation: credentialStatus', () => {
     assert.equal(checker.calls.length, 1);
   });
 
-  test('skips a credentialStatus that is not an object', async () => {
-    await checkRevocation.run(ctx(stateOf({ credentialStatus: 'https://issuer.example/status/1' as unknown as object }), undefined));
+  test('checks every entry of a credentialStatus list: one revoked entry revokes', async () => {
+    const entry = { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '1', statusListCredential: 'https://issuer.example/status/1' };
+    const seen: unknown[] = [];
+    const lists: StatusListChecker = { check: async (e) => (seen.push(e), (e as { statusListIndex: string }).statusListIndex === '2' ? 'revoked' : 'valid') };
+    await checkRevocation.run(ctx(stateOf({ credentialStatus: [entry, { ...entry, statusListIndex: '3' }] }), undefined, lists));
+    assert.equal(seen.length, 2);
+    await assert.rejects(async () => checkRevocation.run(ctx(stateOf({ credentialStatus: [entry, { ...entry, statusListIndex: '2' }] }), undefined, lists)), verifierError('ERR_VC_REVOKED', 'the credential is revoked'));
   });
 
   test('does nothing without a mapped credential', async () => {

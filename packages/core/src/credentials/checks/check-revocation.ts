@@ -32,8 +32,8 @@ export function tokenStatusRefs(c: LearCredential): Array<{ uri: string; idx: nu
     if (typeof uri !== 'string' || uri.length === 0) throw badRef('has no uri');
     refs.push({ uri, idx: index(idx) });
   }
-  const cs = c.credentialStatus;
-  if (cs?.type === 'TokenStatusListEntry') {
+  for (const cs of c.credentialStatuses) {
+    if (cs.type !== 'TokenStatusListEntry') continue;
     if (typeof cs.statusListCredential !== 'string' || cs.statusListCredential.length === 0) throw badRef('has no statusListCredential');
     if (cs.statusPurpose !== undefined && cs.statusPurpose !== 'revocation') throw badRef('purpose is not revocation');
     const ref = { uri: cs.statusListCredential, idx: index(cs.statusListIndex) };
@@ -56,13 +56,13 @@ export const checkRevocation: Step<PresentationContext> = {
       }
     }
     const tokenRefs = tokenStatusRefs(c);
-    const w3c = c.credentialStatus && c.credentialStatus.type !== 'TokenStatusListEntry' ? c.credentialStatus : undefined;
-    if (tokenRefs.length === 0 && !w3c) return;
+    const w3c = c.credentialStatuses.filter((cs) => cs.type !== 'TokenStatusListEntry');
+    if (tokenRefs.length === 0 && w3c.length === 0) return;
     const iss = state.vc?.payload.iss;
     const issuer = c.issuerDid ?? (typeof iss === 'string' ? iss : undefined);
     if (!issuer) throw new VerifierError('ERR_VC_MALFORMED', 'the credential has a status reference but names no issuer');
-    if (w3c) {
-      const outcome = await deps.statusLists.check(w3c, issuer);
+    for (const entry of w3c) {
+      const outcome = await deps.statusLists.check(entry, issuer);
       if (outcome !== 'valid') throw new VerifierError('ERR_VC_REVOKED', `the credential is ${outcome}`);
     }
     for (const ref of tokenRefs) {
