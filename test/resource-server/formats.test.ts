@@ -14,6 +14,7 @@ import { createAccessTokenValidator, hasPower, organizationOf } from '@dome-veri
 import { createAccessToken, credentialTokenClaims, mapSdJwtLearCredential, sdJwtTokenVc, signJws, verifySdJwtPresentation } from '@dome-verifier/core';
 import { issueSdJwtVc, presentSdJwt, trustedServiceEntry } from '@dome-verifier/dev-issuer';
 import { createWorld, decodePart, ISSUER, ISSUER_DID, newMachine, ORG, TYPES, type MachineClient, type World } from '../support/world.ts';
+import { refreshForm } from '../support/h2m.ts';
 import { employeeTokens, RP_CALLBACK, verifierFetch } from './helpers.ts';
 
 const EMPLOYEE_W3C = 'learcredential.employee.w3c.4';
@@ -98,6 +99,11 @@ describe('tokens for every credential format, read by the resource-server middle
       assert.equal(v.tenant, 'acme');
       assert.equal(v.credentialType, type);
       assert.ok(hasPower(v, { function: 'ProductOffering', action: 'Create' }));
+      const refreshed = await w.post(refreshForm(rp, tokens.refreshToken, w));
+      assert.equal(refreshed.status, 200, JSON.stringify(refreshed.json));
+      const again = decodePart(String(refreshed.json.access_token));
+      assert.deepEqual([again.credential_type, again.tenant, again.sub], [type, 'acme', user.did], 'a refreshed token keeps the claims');
+      assert.deepEqual(again.vc, at.vc);
     });
   }
 
