@@ -125,6 +125,7 @@ describe('EUDISTACK-145 dual-read switches per trust framework', () => {
     const w = await world({ VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_BUMPEDREADENABLED: 'false' });
     const res = await expectRejected(w, w.post((await w.tokenRequest({ credential: w.issue({ format: 'w3c-v2' }) })).body), 503, 'bumped_format_temporarily_disabled', /learcredential\.machine\.w3c\.3 is temporarily disabled/);
     assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+    assert.equal(res.headers['retry-after'], '5', 'a temporarily disabled family says when to retry');
     assert.equal((await w.post((await w.tokenRequest()).body)).status, 200);
   });
 });
