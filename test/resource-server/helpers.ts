@@ -34,17 +34,17 @@ export async function machineToken(w: World): Promise<string> {
   return String(res.json.access_token);
 }
 
-/** Access and ID tokens of a human login (employee v2 credential presented by an in-process wallet). */
-export async function employeeTokens(t: TokenWorld): Promise<{ accessToken: string; idToken: string }> {
+/** Access and ID tokens of a human login (by default an employee v2 credential) presented by an in-process wallet. */
+export async function employeeTokens(t: TokenWorld, credential?: string): Promise<{ accessToken: string; idToken: string; refreshToken: string }> {
   const { w, rp, user } = t;
-  const employee = w.issue({ kind: 'employee', shape: 'v2', mandatee: { id: user.did, firstName: 'Jane', lastName: 'Doe', email: 'jane@example.org' } });
+  const employee = credential ?? w.issue({ kind: 'employee', shape: 'v2', mandatee: { id: user.did, firstName: 'Jane', lastName: 'Doe', email: 'jane@example.org' } });
   const login = await startLogin(w, { client_id: rp.did, redirect_uri: RP_CALLBACK, response_type: 'code', scope: 'openid learcredential', state: `st-${crypto.randomUUID()}`, nonce: 'n-1' });
   const answer = await walletAnswer(w, login, user, employee);
   assert.equal(answer.status, 200, JSON.stringify(answer.json));
   const code = new URL((await browserRedirect(w, login))!).searchParams.get('code')!;
   const res = await w.post(codeForm(rp, code, RP_CALLBACK, w));
   assert.equal(res.status, 200, JSON.stringify(res.json));
-  return { accessToken: String(res.json.access_token), idToken: String(res.json.id_token) };
+  return { accessToken: String(res.json.access_token), idToken: String(res.json.id_token), refreshToken: String(res.json.refresh_token) };
 }
 
 /** A fetch that answers from the verifier app in-process, recording the paths it was asked for. */

@@ -1,5 +1,5 @@
 /** Public surface of @dome-verifier/core: named re-exports only. */
-export { ERROR_CODES, type ErrorCode, type OAuthErrorName } from './errors/codes.ts';
+export { ERROR_CODES, PROBLEM_JSON_CODES, type ErrorCode, type OAuthErrorName } from './errors/codes.ts';
 export { VerifierError } from './errors/verifier-error.ts';
 
 export { decodeJws, verifyJws, signJws, checkJwsHeader, ALL_ALGS, type JwsAlg, type JwsHeader, type DecodedJws } from './jose/jws.ts';
@@ -21,7 +21,7 @@ export { createTrustedIssuersRegistry, parseTrustedIssuer, type TrustedIssuersRe
 export { createRevocationList, parseRevocationList, type RevocationList } from './trust/revocation-list.ts';
 export { createStatusListChecker, decodeEncodedList, bitAt, type StatusListChecker } from './trust/status-list.ts';
 
-export { mapLearCredential, type LearCredential, type Power, type CredentialKind } from './credentials/lear-credential.ts';
+export { mapLearCredential, classify, LEGACY_TYPES, BUMPED_TYPES, type LearCredential, type Power, type CredentialKind, type CredentialFamily } from './credentials/lear-credential.ts';
 export { createCredentialCache, type CredentialCache } from './credentials/credential-cache.ts';
 export { verifyPresentation, inspectPresentation, PRESENTATION_CHECKS } from './credentials/verify-presentation.ts';
 export type { PresentationDeps, PresentationInput, PresentationPolicy, VerifiedPresentation, X5cVerifier } from './credentials/context.ts';
@@ -48,7 +48,7 @@ export type { AuthorizeDeps, AuthorizePolicy, AuthorizeResult } from './oauth/au
 export { requestObjectKey } from './oauth/authorize/create-login.ts';
 export { createRequestObject, openId4VpUrl, DOME_PRESENTATION_SCOPE, SELF_ISSUED_AUDIENCE } from './oauth/oid4vp/create-request-object.ts';
 export { handleAuthorizationResponse, type WalletResponseDeps } from './oauth/oid4vp/handle-authorization-response.ts';
-export { employeeTokenVc, employeeProfile, subjectOf } from './credentials/token-credential.ts';
+export { employeeTokenVc, employeeProfile, subjectOf, tokenCredentialVc, credentialTokenClaims } from './credentials/token-credential.ts';
 export { USER_SCOPE } from './oauth/token/issue-user-tokens.ts';
 
 export {
@@ -77,7 +77,7 @@ export { SdJwtError, SD_JWT_FAILURES, type SdJwtFailure } from './credentials/sd
 export { applyDisclosures } from './credentials/sd-jwt/apply-disclosures.ts';
 export { decodeDisclosure, disclosureDigest } from './credentials/sd-jwt/decode-disclosure.ts';
 export { sdHashOf } from './credentials/sd-jwt/check-kb-sd-hash.ts';
-export { mapSdJwtLearCredential, sdJwtLearVc, LEAR_SD_JWT_VCTS } from './credentials/sd-jwt/map-lear-sd-jwt.ts';
+export { mapSdJwtLearCredential, sdJwtLearVc, sdJwtTokenVc, LEAR_SD_JWT_VCTS } from './credentials/sd-jwt/map-lear-sd-jwt.ts';
 export {
   createTokenStatusListChecker, assertTokenStatusValid, decodeStatusListBytes, statusAt,
   type TokenStatusListChecker, type TokenStatusListOptions, type TokenStatus, type TokenStatusResult, type BitOrder,

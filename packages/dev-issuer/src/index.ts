@@ -1,6 +1,8 @@
 export {
   issueLearCredential,
   LEAR_CONTEXTS,
+  W3C_V2_TYPES,
+  type CredentialFormat,
   type IssueOptions,
   type IssuedCredential,
   type PowerInput,

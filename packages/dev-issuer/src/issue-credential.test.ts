@@ -167,3 +167,34 @@ test('invalid combinations are refused: machine v3, missing mandatee id, validUn
   assert.throws(() => issueLearCredential(base({ kind: 'machine', mandatee: { id: '' } })), TypeError);
   assert.throws(() => issueLearCredential(base({ kind: 'machine', validFrom: UNTIL, validUntil: FROM })), TypeError);
 });
+
+for (const kind of ['employee', 'machine'] as const) {
+  test(`w3c-v2 ${kind}: VCDM 2.0 at the JWT root (no vc claim), typ vc+jwt, x5c seal, cnf.jwk of the mandatee did:key, sub = mandatee, credentialSubject.id a urn:uuid`, () => {
+    const holder = generateP256();
+    const status = { id: 'https://status.example/1#3', type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '3', statusListCredential: 'https://status.example/1' };
+    const { jwt, credential } = issueLearCredential(base({ kind, format: 'w3c-v2', mandatee: { id: holder.did }, credentialStatus: status }));
+    const { header, payload } = verified(jwt);
+    assert.equal(header.typ, 'vc+jwt');
+    assert.deepEqual(header.x5c, [seal.x5c, intermediate.x5c]);
+    assert.equal(payload.vc, undefined);
+    assert.deepEqual(payload.type, ['VerifiableCredential', kind === 'employee' ? 'learcredential.employee.w3c.4' : 'learcredential.machine.w3c.3']);
+    assert.equal((payload['@context'] as string[])[0], 'https://www.w3.org/ns/credentials/v2');
+    assert.equal(payload.validFrom, FROM.toISOString());
+    assert.equal(payload.validUntil, UNTIL.toISOString());
+    assert.deepEqual(payload.credentialStatus, status);
+    assert.deepEqual((payload.cnf as Record<string, unknown>).jwk, holder.publicJwk);
+    assert.equal(payload.sub, holder.did);
+    assert.equal(payload.iss, `did:elsi:${ORG}`);
+    assert.equal(payload.jti, payload.id);
+    const subject = payload.credentialSubject as Record<string, any>;
+    assert.match(subject.id, /^urn:uuid:[0-9a-f-]{36}$/);
+    assert.equal(subject.mandate.mandatee.id, holder.did);
+    assert.equal(subject.mandate.mandator.organizationIdentifier, ORG);
+    assert.ok(Array.isArray(subject.mandate.power) && subject.mandate.power.length > 0);
+    assert.deepEqual(credential.credentialSubject, payload.credentialSubject);
+  });
+}
+
+test('w3c-v2 refuses a mandatee that is no did:key when no cnfJwk is given', () => {
+  assert.throws(() => issueLearCredential(base({ kind: 'employee', format: 'w3c-v2', mandatee: { id: 'urn:example:x' } })), /cnf\.jwk/);
+});

@@ -7,11 +7,22 @@
  */
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { signJws, type JwsHeader } from '@dome-verifier/core/jws';
+import { didKeyToJwk } from '@dome-verifier/did-key';
 import { x5cOf, type DevCertificate } from './ca.ts';
 
 export type CredentialKind = 'machine' | 'employee';
 export type CredentialShape = 'v1' | 'v2' | 'v3';
 export type CredentialAlg = 'RS256' | 'PS256' | 'ES256';
+/**
+ * `legacy`: the five DOME shapes (a `vc` claim, JWS `typ` `JWT`). `w3c-v2`: the "bumped" VCDM 2.0
+ * shapes of the EUDIStack issuer (dome-wallet-pwa.md §6.2) — claims at the JWT root, JWS `typ`
+ * `vc+jwt`, type `learcredential.employee.w3c.4` / `learcredential.machine.w3c.3`,
+ * `credentialSubject.id` a `urn:uuid`, root `sub` = the mandatee (the holder), `cnf.jwk`.
+ */
+export type CredentialFormat = 'legacy' | 'w3c-v2';
+
+/** The VCDM 2.0 type names of the bumped LEAR credentials. */
+export const W3C_V2_TYPES = { employee: 'learcredential.employee.w3c.4', machine: 'learcredential.machine.w3c.3' } as const;
 
 const VCDM2 = 'https://www.w3.org/ns/credentials/v2';
 
@@ -39,6 +50,8 @@ export interface PowerInput {
 
 export interface IssueOptions {
   kind: CredentialKind;
+  /** Default `legacy`. `w3c-v2` ignores `shape` and needs a did:key mandatee or `cnfJwk`. */
+  format?: CredentialFormat;
   /** machine: v1 | v2 (default v1); employee: v1 | v2 | v3 (default v2). */
   shape?: CredentialShape;
   /** Signing eIDAS seal (x5c leaf). */
@@ -63,14 +76,15 @@ export interface IssueOptions {
   validUntil: Date;
   /** Credential id = JWT jti. Default: 'urn:uuid:<uuid>' (machine) / '<uuid>' (employee, as IN2 issues). */
   id?: string;
-  credentialStatus?: object;
+  /** An entry object, or a list of entries (VCDM 2.0); other values only for negative tests. */
+  credentialStatus?: unknown;
   /** Default true: header `sigT` (signing time) + `crit: ["sigT"]` (JAdES B-T). */
   sigT?: boolean;
   /** Signing time for `sigT`. Default: now. */
   signingTime?: Date;
   /** Default: the seal's keyAlg (PS256 needs an RSA seal). */
   alg?: CredentialAlg;
-  /** Holder key for `cnf: {jwk}` (machine v2 / V3 binding). */
+  /** Holder key for `cnf: {jwk}` (machine v2 / V3 binding; `w3c-v2` default: the mandatee did:key's key). */
   cnfJwk?: object;
   /** JWT nbf/iat/exp in milliseconds instead of seconds (ISS quirk, for interop tests). */
   msTimestamps?: boolean;
@@ -135,6 +149,7 @@ function serialFromOrgId(orgId: string): string {
 }
 
 export function issueLearCredential(o: IssueOptions): IssuedCredential {
+  if (o.format === 'w3c-v2') return issueW3cV2(o);
   const shape = o.shape ?? (o.kind === 'machine' ? 'v1' : 'v2');
   if (o.kind === 'machine' && shape === 'v3') throw new TypeError('LEARCredentialMachine has shapes v1 and v2 only');
   if (!o.mandatee || typeof o.mandatee.id !== 'string' || o.mandatee.id.length === 0) throw new TypeError('mandatee.id is required');
@@ -278,4 +293,75 @@ export function issueLearCredential(o: IssueOptions): IssuedCredential {
   }
   o.transform?.({ header, payload });
   return { jwt: signJws(header, payload, o.seal.privateKey), credential: vc, payload, header };
+}
+
+const EUDISTACK_CONTEXTS = {
+  employee: 'https://credentials.eudistack.eu/.well-known/credentials/lear_credential_employee/w3c/v3',
+  machine: 'https://credentials.eudistack.eu/.well-known/credentials/lear_credential_machine/w3c/v2',
+} as const;
+
+/** A VCDM 2.0 LEAR credential as the EUDIStack issuer emits it (dome-wallet-pwa.md §6.2). */
+function issueW3cV2(o: IssueOptions): IssuedCredential {
+  if (!o.mandatee || typeof o.mandatee.id !== 'string' || o.mandatee.id.length === 0) throw new TypeError('mandatee.id is required');
+  if (o.validUntil.getTime() <= o.validFrom.getTime()) throw new TypeError('validUntil must be after validFrom');
+  const cnfJwk = o.cnfJwk ?? (o.mandatee.id.startsWith('did:key:') ? didKeyToJwk(o.mandatee.id) : undefined);
+  if (cnfJwk === undefined) throw new TypeError('w3c-v2 credentials carry cnf.jwk: give cnfJwk or a did:key mandatee');
+  const subject = subjectOf(o.seal);
+  const orgId = o.organizationIdentifier;
+  const organization = o.organization ?? subject.O ?? 'DOME Demo Organisation';
+  const country = o.country ?? subject.C ?? 'ES';
+  const issuer = {
+    id: `did:elsi:${orgId}`,
+    organizationIdentifier: orgId,
+    organization,
+    country,
+    commonName: subject.CN ?? organization,
+    serialNumber: subject.serialNumber ?? serialFromOrgId(orgId),
+  };
+  const mandatorOrgId = typeof o.mandator?.organizationIdentifier === 'string' ? o.mandator.organizationIdentifier : orgId;
+  const mandator = {
+    organizationIdentifier: mandatorOrgId,
+    organization,
+    commonName: 'DOME Demo LEAR',
+    country,
+    email: 'lear@example.org',
+    serialNumber: serialFromOrgId(mandatorOrgId),
+    ...alias({ ...o.mandator }, { emailAddress: 'email' }),
+  };
+  const { id: mandateeId, ...mandateeFields } = o.mandatee;
+  const mandatee =
+    o.kind === 'machine'
+      ? { id: mandateeId, domain: 'http://localhost:8081', ipAddress: '127.0.0.1', ...mandateeFields }
+      : { id: mandateeId, employeeId: 'E-0001', email: 'jane.doe@example.org', firstName: 'Jane', lastName: 'Doe', ...alias(mandateeFields, TO_CAMEL) };
+  const power = (o.powers ?? DEFAULT_POWERS[o.kind]).map((p) => ({ type: p.type ?? 'Domain', domain: p.domain ?? 'DOME', function: p.function, action: p.action }));
+  const id = o.id ?? `urn:uuid:${randomUUID()}`;
+  const credential: Record<string, unknown> = {
+    '@context': o.context ?? [VCDM2, EUDISTACK_CONTEXTS[o.kind]],
+    id,
+    type: ['VerifiableCredential', W3C_V2_TYPES[o.kind]],
+    description: o.kind === 'machine' ? 'Verifiable Credential for machines' : 'Verifiable Credential for employees of an organization',
+    issuer,
+    credentialSubject: { id: `urn:uuid:${randomUUID()}`, mandate: { mandatee, mandator, power } },
+    validFrom: iso(o.validFrom),
+    validUntil: iso(o.validUntil),
+    ...(o.credentialStatus !== undefined ? { credentialStatus: o.credentialStatus } : {}),
+  };
+  const t = (d: Date) => Math.floor(d.getTime() / (o.msTimestamps ? 1 : 1000));
+  const payload: Record<string, unknown> = {
+    ...credential,
+    iss: issuer.id,
+    sub: mandateeId,
+    jti: id,
+    iat: t(o.validFrom),
+    nbf: t(o.validFrom),
+    exp: t(o.validUntil),
+    cnf: { jwk: cnfJwk },
+  };
+  const header: JwsHeader = { alg: o.alg ?? o.seal.keyAlg, typ: 'vc+jwt', x5c: x5cOf(o.seal, ...o.chain) };
+  if (o.sigT ?? true) {
+    header.sigT = (o.signingTime ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    header.crit = ['sigT'];
+  }
+  o.transform?.({ header, payload });
+  return { jwt: signJws(header, payload, o.seal.privateKey), credential, payload, header };
 }

@@ -188,7 +188,7 @@ describe('parseLearCredential', () => {
 describe('powers', () => {
   const token = (vc: unknown, scope = 'openid learcredential'): VerifiedAccessToken => {
     const credential = parseLearCredential(vc);
-    return { token: 'x', header: { alg: 'ES256' }, claims: { scope }, credential, subject: 's', kind: credential.kind, scopes: scope.split(' ') };
+    return { token: 'x', header: { alg: 'ES256' }, claims: { scope }, credential, subject: 's', kind: credential.kind, credentialType: undefined, tenant: undefined, scopes: scope.split(' ') };
   };
 
   test('hasPower: domain and type default to DOME/Domain and can be overridden', () => {

@@ -81,8 +81,18 @@ export interface LearCredential {
   readonly raw: Record<string, unknown>;
 }
 
-const MACHINE_TYPES = new Set(['learcredentialmachine', 'learcredential.machine.w3c.3', 'learcredential.machine.sd.1']);
-const EMPLOYEE_TYPES = new Set(['learcredentialemployee', 'learcredential.employee.w3c.4', 'learcredential.employee.sd.1']);
+/**
+ * Legacy and VCDM 2.0 / SD-JWT type names (IN2's EUDISTACK-145 catalogue; compared lower-cased).
+ * SD-JWT-derived tokens carry `type: ["VerifiableCredential", "learcredential.*.sd.1"]`.
+ */
+const MACHINE_TYPES = new Set([
+  'learcredentialmachine', 'learcredentialmachine.2', 'learcredentialmachine.3',
+  'learcredential.machine.w3c.1', 'learcredential.machine.w3c.2', 'learcredential.machine.w3c.3', 'learcredential.machine.sd.1',
+]);
+const EMPLOYEE_TYPES = new Set([
+  'learcredentialemployee', 'learcredentialemployee.3', 'learcredentialemployee.4',
+  'learcredential.employee.w3c.1', 'learcredential.employee.w3c.2', 'learcredential.employee.w3c.3', 'learcredential.employee.w3c.4', 'learcredential.employee.sd.1',
+]);
 
 const NO_CREDENTIAL = 'the token carries no LEAR credential';
 

@@ -46,6 +46,10 @@ export interface AccessTokenClaims extends JWTPayload {
   scope?: string;
   client_id?: string;
   vc?: unknown;
+  /** IN2 V3: the presented credential type (e.g. `learcredential.employee.w3c.4`). */
+  credential_type?: string;
+  /** IN2 V3: the tenant configured for the client, when it has one. */
+  tenant?: string;
 }
 
 export interface VerifiedAccessToken {
@@ -57,6 +61,10 @@ export interface VerifiedAccessToken {
   /** `sub`: the mandatee's DID. */
   readonly subject: string;
   readonly kind: CredentialKind;
+  /** `credential_type` when the verifier sent it (IN2 V3 and this verifier), else the credential's first non-generic type. */
+  readonly credentialType: string | undefined;
+  /** `tenant` when the client is configured with one. */
+  readonly tenant: string | undefined;
   /** `scope` split on spaces (`openid learcredential` for H2M, `machine learcredential` for M2M). */
   readonly scopes: readonly string[];
 }
@@ -223,6 +231,8 @@ export function createAccessTokenValidator(o: ValidatorOptions): AccessTokenVali
       credential,
       subject: claims.sub,
       kind: credential.kind,
+      credentialType: typeof claims.credential_type === 'string' && claims.credential_type !== '' ? claims.credential_type : credential.types.find((t) => t !== 'VerifiableCredential' && t !== 'VerifiableAttestation'),
+      tenant: typeof claims.tenant === 'string' && claims.tenant !== '' ? claims.tenant : undefined,
       scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
     };
   }

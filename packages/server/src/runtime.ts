@@ -14,6 +14,7 @@ import {
   createMemoryStore,
   createRevocationList,
   createStatusListChecker,
+  createTokenStatusListChecker,
   createTrustedIssuersRegistry,
   createX5cVerifier,
   identityFromHex,
@@ -156,7 +157,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     // Loaded only in demo mode: the dev issuer pulls in the X.509 certificate builder.
     const { createDemoTrustFramework } = await import('@dome-verifier/dev-issuer');
     demo = await createDemoTrustFramework({ dir: resolve(dataDir, 'demo'), issuerUrl: issuer });
-    framework = { name: 'DOME-DEMO', ...demo.paths };
+    framework = { name: 'DOME-DEMO', ...demo.paths, legacyReadEnabled: true, bumpedReadEnabled: true };
     anchorsPath ??= demo.paths.trustAnchors;
     log.warn({ dir: demo.dir, machine: demo.machine.did }, 'no trust framework configured: using the generated demo trust framework (development only)');
   }
@@ -199,6 +200,8 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     issuers: createTrustedIssuersRegistry({ baseUrl: framework.trustedIssuersListUrl, fetch, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now }),
     revocation: framework.revokedCredentialListUrl ? createRevocationList({ url: framework.revokedCredentialListUrl, fetch, ttlMs: cache.revokedListTtlSeconds * 1000, failureTtlMs: cache.failureTtlSeconds * 1000, now }) : undefined,
     statusLists: createStatusListChecker({ fetch, x5c, ttlMs: cache.statusListTtlSeconds * 1000, now }),
+    tokenStatusLists: createTokenStatusListChecker({ fetch, x5c, ttlMs: cache.statusListTtlSeconds * 1000, now }),
+    formats: { legacy: framework.legacyReadEnabled, bumped: framework.bumpedReadEnabled },
     x5c,
     credentials: createCredentialCache(),
     tokenPolicy: {

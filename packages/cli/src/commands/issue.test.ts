@@ -68,3 +68,34 @@ test('issue refuses bad input with a one-line error and exit 1', async () => {
     assert.match(r.stderr, /^error: [^\n]+\n$/, args.join(' '));
   }
 });
+
+test('issue --format w3c-v2: a VCDM 2.0 credential — typ vc+jwt, claims at the root, learcredential.*.w3c.4/.3, cnf.jwk of the subject', async () => {
+  const subject = String((await runCli(['keygen'])).json().did);
+  for (const [kind, type] of [['employee', 'learcredential.employee.w3c.4'], ['machine', 'learcredential.machine.w3c.3']] as const) {
+    const r = await runCli(['issue', '--demo', dataDir, '--subject', subject, '--kind', kind, '--format', 'w3c-v2']);
+    assert.equal(r.code, 0, r.stderr);
+    const { header, payload } = decodeJwt(String(r.json().jwt));
+    assert.equal(header.typ, 'vc+jwt');
+    assert.equal(payload.vc, undefined);
+    assert.deepEqual(payload.type, ['VerifiableCredential', type]);
+    assert.equal((payload.cnf as { jwk: { x: string } }).jwk.x, (await import('@dome-verifier/did-key')).didKeyToJwk(subject).x);
+    assert.equal(r.json().format, 'w3c-v2');
+  }
+});
+
+test('issue --format sd-jwt: an SD-JWT VC (dc+sd-jwt, trailing ~) bound to the subject key', async () => {
+  const subject = String((await runCli(['keygen'])).json().did);
+  const r = await runCli(['issue', '--demo', dataDir, '--subject', subject, '--kind', 'employee', '--format', 'sd-jwt']);
+  assert.equal(r.code, 0, r.stderr);
+  const sdJwt = String(r.json().sdJwt);
+  assert.ok(sdJwt.endsWith('~'));
+  const { header, payload } = decodeJwt(sdJwt.split('~')[0]!);
+  assert.equal(header.typ, 'dc+sd-jwt');
+  assert.equal(payload.vct, 'learcredential.employee.sd.1');
+});
+
+test('issue --shape with a non-legacy --format is refused', async () => {
+  const r = await runCli(['issue', '--demo', dataDir, '--format', 'w3c-v2', '--shape', 'v2']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /--shape applies to --format legacy only/);
+});

@@ -6,6 +6,7 @@ import { didKeyToJwk } from '@dome-verifier/did-key';
 import {
   createDemoTrustFramework,
   issueLearCredential,
+  issueSdJwtVc,
   type CredentialKind,
   type CredentialShape,
   type PowerInput,
@@ -16,6 +17,7 @@ interface IssueOptions {
   demo?: true | string;
   issuerUrl?: string;
   kind: CredentialKind;
+  format: 'legacy' | 'w3c-v2' | 'sd-jwt';
   shape?: CredentialShape;
   subject?: string;
   days: number;
@@ -50,7 +52,12 @@ export function issueCommand(io: CliIO): Command {
     .option('--demo [dataDir]', 'use the demo CA/seal under <dataDir>/demo (default VERIFIER_DATA_DIR or ./data; created if missing)')
     .option('--issuer-url <url>', `verifier URL recorded in the demo (default: the demo's, else ${DEFAULT_VERIFIER_URL})`)
     .addOption(new Option('--kind <kind>', 'credential kind').choices(['machine', 'employee']).default('machine'))
-    .addOption(new Option('--shape <shape>', 'credential shape (default machine v1, employee v2)').choices(['v1', 'v2', 'v3']))
+    .addOption(
+      new Option('--format <format>', 'legacy: the DOME shapes (vc claim); w3c-v2: VCDM 2.0 learcredential.*.w3c.4/.3 (vc+jwt, cnf.jwk); sd-jwt: SD-JWT VC learcredential.*.sd.1')
+        .choices(['legacy', 'w3c-v2', 'sd-jwt'])
+        .default('legacy'),
+    )
+    .addOption(new Option('--shape <shape>', 'legacy credential shape (default machine v1, employee v2)').choices(['v1', 'v2', 'v3']))
     .option('--subject <did:key>', 'mandatee did:key (default: a fresh key, written to <out>.key.jwk)')
     .option('--days <n>', 'validity in days', parseDays, 365)
     .option('--power <Function:Action[,Action]>', 'power (repeatable; default Onboarding:Execute, employees also ProductOffering:Create,Update,Delete)', parsePower)
@@ -65,6 +72,7 @@ export function issueCommand(io: CliIO): Command {
       const personFields = Object.fromEntries(Object.entries(person).filter(([, v]) => v !== undefined));
       if (o.kind === 'machine' && Object.keys(personFields).length > 0) throw new CliError('--first-name/--last-name/--email apply to --kind employee only');
       if (o.kind === 'machine' && o.shape === 'v3') throw new CliError('LEARCredentialMachine has shapes v1 and v2 only');
+      if (o.shape !== undefined && o.format !== 'legacy') throw new CliError('--shape applies to --format legacy only');
       if (o.subject !== undefined) didKeyToJwk(o.subject); // a P-256 did:key, or a DidKeyError
 
       const dir = demoDirOf(o.demo, io.env);
@@ -77,22 +85,27 @@ export function issueCommand(io: CliIO): Command {
       const subject = o.subject ?? key!.did;
       const now = Date.now();
       const validUntil = new Date(now + o.days * DAY);
-      const issued = issueLearCredential({
-        kind: o.kind,
-        ...(o.shape ? { shape: o.shape } : {}),
+      const common = {
         seal: demo.seal,
         chain: demo.chain,
         organizationIdentifier: demo.organizationIdentifier,
-        organization: demo.organization,
         mandatee: { id: subject, ...personFields },
         ...(o.power ? { powers: o.power } : {}),
         validFrom: new Date(now - 5 * 60_000),
         validUntil,
-      });
-      const summary = { id: String(issued.payload.jti), issuer: String(issued.payload.iss), subject, validUntil: validUntil.toISOString() };
+      };
+      const issued =
+        o.format === 'sd-jwt'
+          ? (() => {
+              const sd = issueSdJwtVc({ ...common, holderJwk: didKeyToJwk(subject), vct: o.kind === 'machine' ? 'learcredential.machine.sd.1' : 'learcredential.employee.sd.1' });
+              return { jwt: sd.sdJwt, payload: sd.payload };
+            })()
+          : issueLearCredential({ ...common, kind: o.kind, format: o.format, ...(o.shape ? { shape: o.shape } : {}), organization: demo.organization });
+      const summary = { id: String(issued.payload.jti), issuer: String(issued.payload.iss), subject, format: o.format, validUntil: validUntil.toISOString() };
       if (o.out === undefined) {
-        // No file to put a generated subject key next to: it is returned with the JWT.
-        return printJson(io, { jwt: issued.jwt, ...summary, ...(key ? { subjectPrivateJwk: key.privateJwk } : {}) });
+        // No file to put a generated subject key next to: it is returned with the credential.
+        const credential = o.format === 'sd-jwt' ? { sdJwt: issued.jwt } : { jwt: issued.jwt };
+        return printJson(io, { ...credential, ...summary, ...(key ? { subjectPrivateJwk: key.privateJwk } : {}) });
       }
       const keyPath = `${o.out}.key.jwk`;
       for (const file of key ? [o.out, keyPath] : [o.out]) {

@@ -157,6 +157,7 @@ describe('IN2 application.yaml', () => {
         trustedIssuersListUrl: 'https://tir.example.org/v4/issuers/',
         trustedServicesListUrl: 'https://raw.example.org/trusted_service_list.yaml',
         revokedCredentialListUrl: 'https://raw.example.org/revoked_credential_list.yaml',
+        legacyReadEnabled: true, bumpedReadEnabled: true,
       },
     ]);
     const f = c.verifier.frontend;
@@ -329,6 +330,19 @@ verifier:
 });
 
 describe('environment overrides', () => {
+  test('the EUDISTACK-145 dual-read switches bind per trust framework and default to open', () => {
+    const c = loadConfig({
+      env: {
+        VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_NAME: 'DOME',
+        VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_TRUSTEDISSUERSLISTURL: 'https://e.example.org/',
+        VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_TRUSTEDSERVICESLISTURL: 'https://e.example.org/tsl',
+        VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_LEGACYREADENABLED: 'false',
+      },
+    });
+    assert.equal(c.verifier.backend.trustFrameworks[0]!.legacyReadEnabled, false);
+    assert.equal(c.verifier.backend.trustFrameworks[0]!.bumpedReadEnabled, true);
+  });
+
   test('env overrides win over the file', () => {
     const c = loadConfig({
       file: yamlFile(IN2_YAML),
@@ -396,12 +410,13 @@ describe('environment overrides', () => {
       },
     });
     assert.deepEqual(c.verifier.backend.trustFrameworks, [
-      { name: 'DOME', trustedIssuersListUrl: 'https://tir.example.org/v4/issuers/', trustedServicesListUrl: '/srv/verifier/tf/trusted_service_list.yaml' },
+      { name: 'DOME', trustedIssuersListUrl: 'https://tir.example.org/v4/issuers/', trustedServicesListUrl: '/srv/verifier/tf/trusted_service_list.yaml', legacyReadEnabled: true, bumpedReadEnabled: true },
       {
         name: 'local',
         trustedIssuersListUrl: '/srv/verifier/til/',
         trustedServicesListUrl: '/etc/verifier/tsl.yaml',
         revokedCredentialListUrl: 'https://r.example.org/revoked.yaml',
+        legacyReadEnabled: true, bumpedReadEnabled: true,
       },
     ]);
     assert.ok(c.sources.env.includes('verifier.backend.trustFrameworks[1].revokedCredentialListUrl'));
@@ -417,7 +432,7 @@ describe('environment overrides', () => {
       },
     });
     assert.deepEqual(c.verifier.backend.trustFrameworks, [
-      { name: 'env', trustedIssuersListUrl: 'https://e.example.org/', trustedServicesListUrl: 'https://e.example.org/tsl' },
+      { name: 'env', trustedIssuersListUrl: 'https://e.example.org/', trustedServicesListUrl: 'https://e.example.org/tsl', legacyReadEnabled: true, bumpedReadEnabled: true },
     ]);
   });
 

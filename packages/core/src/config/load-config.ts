@@ -171,6 +171,8 @@ function checkTrustFrameworks(
       trustedIssuersListUrl: resolveLocation(tf.trustedIssuersListUrl, cwd),
       trustedServicesListUrl: resolveLocation(tf.trustedServicesListUrl, cwd),
       ...(tf.revokedCredentialListUrl !== undefined && { revokedCredentialListUrl: resolveLocation(tf.revokedCredentialListUrl, cwd) }),
+      legacyReadEnabled: tf.legacyReadEnabled,
+      bumpedReadEnabled: tf.bumpedReadEnabled,
     };
   });
 }

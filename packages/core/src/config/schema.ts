@@ -312,6 +312,18 @@ const trustFrameworkSchema = z.object({
     type: 'http(s) URL or file path',
     description: 'Legacy revoked-credentials YAML list; optional (credentials with `credentialStatus` use status lists).',
   }),
+  legacyReadEnabled: documented(bool(true), {
+    type: 'boolean',
+    default: '`true`',
+    description:
+      'Accept the legacy LEAR credential family (DOME VCDM 1.1-era types `LEARCredentialEmployee`, `LEARCredentialMachine` and their `.3`/`.2`, `learcredential.*.w3c.1–3` ids; IN2 `verifier.dome.legacy-read-enabled`). `false` closes the sunset window: such credentials are refused with 410 `legacy_format_sunset_closed` (problem+json).',
+  }),
+  bumpedReadEnabled: documented(bool(true), {
+    type: 'boolean',
+    default: '`true`',
+    description:
+      'Accept the bumped family (VCDM 2.0 `learcredential.employee.w3c.4`, `learcredential.machine.w3c.3`, SD-JWT `*.sd.1`; IN2 `verifier.dome.bumped-read-enabled`). `false` refuses them with 503 `bumped_format_temporarily_disabled` (problem+json).',
+  }),
 });
 
 /**
@@ -804,6 +816,9 @@ export interface TrustFrameworkConfig {
   readonly trustedIssuersListUrl: string;
   readonly trustedServicesListUrl: string;
   readonly revokedCredentialListUrl?: string;
+  /** EUDISTACK-145 dual-read switches (both default true). */
+  readonly legacyReadEnabled: boolean;
+  readonly bumpedReadEnabled: boolean;
 }
 
 export interface VerifierConfig {

@@ -5,12 +5,20 @@ import type { Clock } from '../ports/clock.ts';
 import type { TrustedIssuersRegistry } from '../trust/trusted-issuers.ts';
 import type { RevocationList } from '../trust/revocation-list.ts';
 import type { StatusListChecker } from '../trust/status-list.ts';
+import type { TokenStatusListChecker } from '../trust/token-status-list.ts';
 import type { VerifiedChain } from '../keys/x509.ts';
 import type { CredentialKind, LearCredential } from './lear-credential.ts';
 import type { CachedCredential, CredentialCache } from './credential-cache.ts';
 
 /** Verifies an `x5c` chain to the configured trust anchors at a time (cached; see keys/x509.ts). */
 export type X5cVerifier = (x5c: unknown, nowMs: number) => VerifiedChain;
+
+export interface CredentialFormats {
+  /** Accept legacy LEAR types (false ⇒ 410 legacy_format_sunset_closed). */
+  legacy: boolean;
+  /** Accept bumped VCDM 2.0 / SD-JWT types (false ⇒ 503 bumped_format_temporarily_disabled). */
+  bumped: boolean;
+}
 
 export interface PresentationPolicy {
   clockSkewSeconds: number;
@@ -24,6 +32,13 @@ export interface PresentationDeps {
   /** Legacy `revoked_credentials` YAML list; absent when the trust framework names none. */
   revocation: RevocationList | undefined;
   statusLists: StatusListChecker;
+  /**
+   * IETF Token Status List (`status.status_list`, `TokenStatusListEntry`). Absent: credentials
+   * that carry such a reference are refused (fail closed), never accepted unchecked.
+   */
+  tokenStatusLists?: TokenStatusListChecker;
+  /** EUDISTACK-145 dual-read switches of the trust framework; absent = both families open. */
+  formats?: CredentialFormats;
   x5c: X5cVerifier;
   /** Reuses decoding and signature verification of credentials seen before (optional). */
   credentials?: CredentialCache;

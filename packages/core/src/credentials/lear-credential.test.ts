@@ -109,11 +109,16 @@ describe('mapLearCredential: the five DOME shapes from the dev issuer', () => {
     assert.equal(c.powers.length, 2);
   });
 
-  test('keeps credentialStatus when it is an object', () => {
+  test('keeps credentialStatus as an object or a list of 1–8 entries, and refuses anything else (fail closed)', () => {
     const status = { id: 'https://issuer.example/status/1#7', type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '7', statusListCredential: 'https://issuer.example/status/1' };
     const c = mapped(issue({ kind: 'machine', credentialStatus: status }).credential);
     assert.deepEqual(c.credentialStatus, status);
-    assert.equal(mapped({ ...issue({ kind: 'machine' }).credential, credentialStatus: 'x' }).credentialStatus, undefined);
+    // Fail closed: a status reference that cannot be read is not silently ignored.
+    for (const credentialStatus of ['x', [], [status, 'x'], Array(9).fill(status)]) {
+      const r = mapLearCredential({ ...issue({ kind: 'machine' }).credential, credentialStatus });
+      assert.equal(r.ok === false && r.code, 'ERR_VC_MALFORMED', JSON.stringify(credentialStatus).slice(0, 40));
+    }
+    assert.deepEqual(mapped({ ...issue({ kind: 'machine' }).credential, credentialStatus: [status, status] }).credentialStatuses, [status, status]);
   });
 });
 
@@ -288,5 +293,57 @@ describe('boundDid: the DID a credential is bound to', () => {
 
   test('accepts DIDs of any method (the holder check restricts to did:key)', () => {
     assert.equal(boundDid(cred('did:web:machine.example', undefined), undefined), 'did:web:machine.example');
+  });
+});
+
+const base: Record<string, unknown> = {
+  issuer: ISSUER_DID,
+  credentialSubject: { mandate: { mandatee: { id: HOLDER }, mandator: { organizationIdentifier: ORG }, power: [] } },
+};
+
+describe('legacy / bumped classification (EUDISTACK-145, by type name only)', () => {
+  const cases: Array<[string[], 'machine' | 'employee', 'legacy' | 'bumped', string]> = [
+    [['LEARCredentialEmployee', 'VerifiableCredential'], 'employee', 'legacy', 'LEARCredentialEmployee'],
+    [['VerifiableCredential', 'LEARCredentialEmployee.3'], 'employee', 'legacy', 'LEARCredentialEmployee.3'],
+    [['VerifiableCredential', 'learcredential.employee.w3c.3'], 'employee', 'legacy', 'learcredential.employee.w3c.3'],
+    [['LEARCredentialMachine', 'VerifiableCredential'], 'machine', 'legacy', 'LEARCredentialMachine'],
+    [['VerifiableCredential', 'learcredential.machine.w3c.2'], 'machine', 'legacy', 'learcredential.machine.w3c.2'],
+    [['VerifiableCredential', 'learcredential.employee.w3c.4'], 'employee', 'bumped', 'learcredential.employee.w3c.4'],
+    [['VerifiableCredential', 'LEARCredentialEmployee.4'], 'employee', 'bumped', 'LEARCredentialEmployee.4'],
+    [['VerifiableCredential', 'learcredential.machine.w3c.3'], 'machine', 'bumped', 'learcredential.machine.w3c.3'],
+    [['VerifiableCredential', 'learcredential.employee.sd.1'], 'employee', 'bumped', 'learcredential.employee.sd.1'],
+  ];
+  for (const [types, kind, family, credentialType] of cases) {
+    test(`${types.join(', ')} → ${kind}, ${family}, credential_type ${credentialType}`, () => {
+      const c = mapped({ ...base, type: types });
+      assert.deepEqual([c.kind, c.family, c.credentialType], [kind, family, credentialType]);
+    });
+  }
+
+  test('the @context does not decide the family (a v2 context on a legacy type stays legacy)', () => {
+    assert.equal(mapped({ ...base, '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['LEARCredentialEmployee'] }).family, 'legacy');
+  });
+
+  test('type names are matched exactly (no prototype keys, no case folding)', () => {
+    for (const t of ['constructor', 'toString', 'learcredentialemployee', 'LEARCREDENTIAL.EMPLOYEE.W3C.4']) {
+      assert.equal(mapLearCredential({ ...base, type: ['VerifiableCredential', t] }).ok, false, t);
+    }
+  });
+});
+
+describe('the holder of a bumped credential is mandate.mandatee.id', () => {
+  test('VCDM 2.0: credentialSubject.id (a urn:uuid of the subject record) is not the holder; boundDid and subjectOf give the mandatee', async () => {
+    const { subjectOf } = await import('./token-credential.ts');
+    const issued = issue({ kind: 'employee', format: 'w3c-v2' });
+    const c = mapped(issued.payload);
+    assert.match(String(c.subjectId), /^urn:uuid:/);
+    assert.equal(boundDid(c, issued.payload.sub), HOLDER);
+    assert.equal(subjectOf(c), HOLDER);
+  });
+
+  test('legacy shapes keep the IN2 V2 order (credentialSubject.id first)', async () => {
+    const { subjectOf } = await import('./token-credential.ts');
+    const c = mapped({ ...base, type: ['LEARCredentialEmployee'], credentialSubject: { ...(base.credentialSubject as object), id: 'did:key:zSubject' } });
+    assert.equal(subjectOf(c), 'did:key:zSubject');
   });
 });

@@ -20,8 +20,30 @@ function both(obj: Record<string, unknown>, pairs: ReadonlyArray<readonly [strin
   return out;
 }
 
-export function employeeTokenVc(c: LearCredential): Record<string, unknown> {
+/** JWT claims that sit beside the VCDM claims at the root of a VCDM 2.0 JWT VC. */
+const JWT_ENVELOPE_CLAIMS = ['iss', 'sub', 'aud', 'nbf', 'exp', 'iat', 'jti'] as const;
+
+/**
+ * The credential object tokens carry: the `vc` claim of a legacy JWT VC, the VCDM claims of a
+ * VCDM 2.0 JWT VC (its root without the JWT envelope claims — the verifier does the `vc`
+ * wrapping, as IN2 V3), the mapped view of an SD-JWT VC; keys sorted as Jackson writes them.
+ */
+export function tokenCredentialVc(c: LearCredential): Record<string, unknown> {
   const vc: Record<string, unknown> = { ...c.vc };
+  if (c.family === 'bumped') for (const k of JWT_ENVELOPE_CLAIMS) delete vc[k];
+  return sortedCopy(vc) as Record<string, unknown>;
+}
+
+/**
+ * The claims IN2 V3 adds to tokens (dome-verifier-v3.md §4.1): `credential_type` (the presented
+ * configuration id) and, when the client is configured with one, `tenant`.
+ */
+export function credentialTokenClaims(c: Pick<LearCredential, 'credentialType'>, tenant: string | undefined): Record<string, string> {
+  return { ...(c.credentialType ? { credential_type: c.credentialType } : {}), ...(tenant ? { tenant } : {}) };
+}
+
+export function employeeTokenVc(c: LearCredential): Record<string, unknown> {
+  const vc: Record<string, unknown> = { ...tokenCredentialVc(c) };
   delete vc.credentialStatus;
   const subject = isRecord(vc.credentialSubject) ? { ...vc.credentialSubject } : {};
   delete subject.id;
@@ -57,8 +79,11 @@ export function employeeProfile(c: LearCredential): Profile {
   };
 }
 
-/** The token subject: `credentialSubject.id`, else `mandatee.id` (IN2 V2 order). */
+/**
+ * The token subject: legacy `credentialSubject.id`, else `mandatee.id` (IN2 V2 order); bumped
+ * credentials: `mandatee.id` (their `credentialSubject.id` names the subject record).
+ */
 export function subjectOf(c: LearCredential): string | undefined {
-  const id = c.mandatee.id;
-  return c.subjectId ?? (typeof id === 'string' ? id : undefined);
+  const id = typeof c.mandatee.id === 'string' ? c.mandatee.id : undefined;
+  return c.family === 'bumped' ? id : (c.subjectId ?? id);
 }

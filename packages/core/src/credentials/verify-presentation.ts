@@ -6,10 +6,11 @@
  */
 import type { Step, StepFailure } from '../shared/pipeline.ts';
 import { runAllSteps, runSteps } from '../shared/pipeline.ts';
-import { sortedCopy } from '../shared/json.ts';
+import { tokenCredentialVc } from './token-credential.ts';
 import type { PresentationContext, PresentationDeps, PresentationInput, VerifiedPresentation } from './context.ts';
 import { parsePresentation } from './checks/parse-presentation.ts';
 import { checkCredentialType } from './checks/check-credential-type.ts';
+import { checkCredentialFormat } from './checks/check-credential-format.ts';
 import { checkCredentialTime } from './checks/check-credential-time.ts';
 import { checkPresentationTime } from './checks/check-presentation-time.ts';
 import { checkPresentationSession } from './checks/check-presentation-session.ts';
@@ -23,6 +24,7 @@ export const PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = [
   parsePresentation,
   checkPresentationSession,
   checkCredentialType,
+  checkCredentialFormat,
   checkCredentialTime,
   checkPresentationTime,
   checkHolderBinding,
@@ -41,7 +43,7 @@ export async function verifyPresentation(
   const ctx: PresentationContext = { input, deps, state: {} };
   await runSteps(options.steps ?? PRESENTATION_CHECKS, ctx, options.onFailure);
   const { credential, vc, holderDid, vcCache } = ctx.state;
-  const tokenVc = vcCache ? (vcCache.tokenVc ??= sortedCopy(credential!.vc) as Record<string, unknown>) : (sortedCopy(credential!.vc) as Record<string, unknown>);
+  const tokenVc = vcCache ? (vcCache.tokenVc ??= tokenCredentialVc(credential!)) : tokenCredentialVc(credential!);
   return { credential: credential!, tokenVc, holderDid, vcPayload: vc!.payload };
 }
 

@@ -17,7 +17,10 @@ export type OAuthErrorName =
   | 'invalid_request_uri'
   | 'unsupported_token_type'
   | 'temporarily_unavailable'
-  | 'server_error';
+  | 'server_error'
+  // IN2 V3 EUDISTACK-145 dual-format gate (RFC 9457 problem+json, see PROBLEM_JSON_CODES)
+  | 'legacy_format_sunset_closed'
+  | 'bumped_format_temporarily_disabled';
 
 interface ErrorSpec {
   readonly error: OAuthErrorName;
@@ -84,6 +87,9 @@ export const ERROR_CODES = {
   ERR_VC_CERTIFICATE: e('invalid_client', 401, 'The x5c chain is missing, malformed, outside its validity, or not anchored in a trusted root.'),
   ERR_VC_ORGANIZATION_MISMATCH: e('invalid_client', 401, 'The certificate organizationIdentifier (2.5.4.97) differs from the did:elsi issuer.'),
   ERR_MANDATOR_NOT_TRUSTED: e('invalid_client', 401, 'The mandator organisation is not in the Trusted Issuers List.'),
+  ERR_VC_ENVELOPE: e('invalid_client', 401, 'A VCDM 2.0 (bumped) JWT VC is not a `vc+jwt` JWS with its claims at the root, the VCDM 2.0 `@context` first and a `cnf.jwk`.'),
+  ERR_FORMAT_LEGACY_CLOSED: e('legacy_format_sunset_closed', 410, 'The legacy LEAR credential family is no longer accepted (`trustFrameworks[i].legacyReadEnabled: false`); answered as application/problem+json.'),
+  ERR_FORMAT_BUMPED_DISABLED: e('bumped_format_temporarily_disabled', 503, 'The bumped (VCDM 2.0 / SD-JWT) credential family is switched off (`trustFrameworks[i].bumpedReadEnabled: false`); answered as application/problem+json.'),
 
   // --- authorization endpoint (H2M) ---------------------------------------------------------
   ERR_AUTHZ_CLIENT_UNKNOWN: e('invalid_request', 400, 'Unknown client_id at /oidc/authorize: an error page is shown, never a redirect.'),
@@ -144,3 +150,10 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Codes answered as RFC 9457 `application/problem+json`, as IN2's `DomeDispatchExceptionHandler`
+ * does; the body carries the RFC 6749 `error`/`error_description` members too, so OAuth clients
+ * that read those keep working.
+ */
+export const PROBLEM_JSON_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ERR_FORMAT_LEGACY_CLOSED', 'ERR_FORMAT_BUMPED_DISABLED']);

@@ -11,9 +11,9 @@ test('docs/errors.md lists every error code exactly as the catalogue defines it'
   assert.equal(readFileSync(DOC, 'utf8'), renderErrorsDoc(), 'docs/errors.md is stale: run UPDATE_DOCS=1 npm test');
 });
 
-test('only temporarily_unavailable and server_error map to a 5xx', () => {
+test('only temporarily_unavailable, server_error and IN2 bumped_format_temporarily_disabled map to a 5xx', () => {
   for (const [code, spec] of Object.entries(ERROR_CODES)) {
-    if (spec.status >= 500) assert.ok(spec.error === 'temporarily_unavailable' || spec.error === 'server_error', code);
+    if (spec.status >= 500) assert.ok(spec.error === 'temporarily_unavailable' || spec.error === 'server_error' || spec.error === 'bumped_format_temporarily_disabled', code);
     if (spec.error === 'invalid_client') assert.equal(spec.status, 401, code);
   }
 });

@@ -16,6 +16,7 @@ import { PRESENTATION_CHECKS } from '../credentials/verify-presentation.ts';
 import { credentialObject, MAX_VC_LENGTH, parsePresentation } from '../credentials/checks/parse-presentation.ts';
 import { checkPresentationSession } from '../credentials/checks/check-presentation-session.ts';
 import { checkCredentialType } from '../credentials/checks/check-credential-type.ts';
+import { checkCredentialFormat } from '../credentials/checks/check-credential-format.ts';
 import { checkCredentialTime } from '../credentials/checks/check-credential-time.ts';
 import { checkIssuerTrusted } from '../credentials/checks/check-issuer-trusted.ts';
 import { checkVcSignature } from '../credentials/checks/check-vc-signature.ts';
@@ -132,7 +133,7 @@ const parseCredential: Step<PresentationContext> = {
 
 const b64json = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const standInVp = (vcJwt: string) => `${b64json({ alg: 'ES256', typ: 'JWT' })}.${b64json({ vp: { verifiableCredential: [vcJwt] } })}.AA`;
-const CREDENTIAL_STEPS: ReadonlySet<Step<PresentationContext>> = new Set([checkCredentialType, checkCredentialTime, checkIssuerTrusted, checkVcSignature, checkRevocation, checkMandator]);
+const CREDENTIAL_STEPS: ReadonlySet<Step<PresentationContext>> = new Set([checkCredentialType, checkCredentialFormat, checkCredentialTime, checkIssuerTrusted, checkVcSignature, checkRevocation, checkMandator]);
 
 async function inspectVc(jwt: string, deps: InspectDeps, clock: Clock): Promise<Outcome> {
   const steps = [parseCredential, ...PRESENTATION_CHECKS.filter((s) => CREDENTIAL_STEPS.has(s))];

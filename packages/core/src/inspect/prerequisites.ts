@@ -18,6 +18,7 @@ export function presentationPrerequisites(parseStep = 'parse-presentation'): Pre
     [parseStep]: [],
     'presentation-session': [vp],
     'credential-type': [vc],
+    'credential-format': [vc, credential],
     'credential-time': [vc, credential],
     'presentation-time': [vp],
     'holder-binding': [vp, vc, credential],

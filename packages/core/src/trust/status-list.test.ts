@@ -145,6 +145,8 @@ describe('createStatusListChecker', () => {
     bits?: Buffer;
     wrapInVc?: boolean;
     header?: Partial<JwsHeader>;
+    /** Extra list credential claims (validFrom, validUntil, …). */
+    claims?: Record<string, unknown>;
   }
 
   /** A signed BitstringStatusListCredential JWT (VCDM 2.0 claims at the top level, as IN2 reads them). */
@@ -155,6 +157,7 @@ describe('createStatusListChecker', () => {
       type: ['VerifiableCredential', 'BitstringStatusListCredential'],
       issuer: o.issuer ?? ISSUER,
       credentialSubject: { id: `${URL}#list`, type: 'BitstringStatusList', statusPurpose: o.purpose ?? 'revocation', encodedList: encode(o.bits ?? listBits(42)) },
+      ...o.claims,
     };
     const payload = o.wrapInVc ? { iss: typeof claims.issuer === 'string' ? claims.issuer : ISSUER, vc: claims } : { iss: ISSUER, ...claims };
     const header: JwsHeader = { alg: 'ES256', typ: 'vc+jwt', x5c: x5cOf(signer, ...(o.chain ?? [intermediate])), sigT: '2025-06-01T00:00:00Z', crit: ['sigT'], ...o.header };
@@ -233,6 +236,35 @@ describe('createStatusListChecker', () => {
       await rejects(checker.check(entry({ statusListIndex }), ISSUER), 'ERR_STATUS_LIST_INVALID', 'status list entry has no valid statusListIndex');
     }
     assert.equal(requests.length, 0);
+  });
+
+  describe('W3C Bitstring Status List v1.0 credential rules', () => {
+    test('a list credential past its validUntil, or before its validFrom, is refused (never read as "not revoked")', async () => {
+      const expired = setup(body(statusListJwt({ claims: { validUntil: new Date(NOW - 1000).toISOString() } })));
+      await rejects(expired.checker.check(entry({ statusListIndex: '43' }), ISSUER), 'ERR_STATUS_LIST_INVALID', 'status list has expired (validUntil)');
+      const early = setup(body(statusListJwt({ claims: { validFrom: new Date(NOW + 120_000).toISOString() } })));
+      await rejects(early.checker.check(entry({ statusListIndex: '43' }), ISSUER), 'ERR_STATUS_LIST_INVALID', 'status list is not yet valid (validFrom)');
+      const bad = setup(body(statusListJwt({ claims: { validUntil: 'tomorrow' } })));
+      await rejects(bad.checker.check(entry(), ISSUER), 'ERR_STATUS_LIST_INVALID', 'status list validFrom/validUntil must be ISO-8601 date-times with a zone');
+    });
+
+    test('a list within validFrom..validUntil is read, and cached no longer than its validUntil', async () => {
+      const validUntil = new Date(NOW + 60_000).toISOString();
+      const { checker, requests, clock } = setup(body(statusListJwt({ claims: { validFrom: new Date(NOW - 60_000).toISOString(), validUntil } })), body(statusListJwt({ bits: listBits() })));
+      assert.equal(await checker.check(entry(), ISSUER), 'revoked');
+      clock.advance(60_000);
+      assert.equal(await checker.check(entry(), ISSUER), 'valid', 'refetched at validUntil, before the 300 s TTL');
+      assert.equal(requests.length, 2);
+    });
+
+    test('an entry with statusSize other than 1 is refused before fetching; statusSize 1 is read', async () => {
+      const { checker, requests } = setup(body(statusListJwt()));
+      for (const statusSize of [2, 8, '1', 0]) {
+        await rejects(checker.check(entry({ statusSize }), ISSUER), 'ERR_STATUS_LIST_INVALID', 'status list entry statusSize other than 1 is not supported');
+      }
+      assert.equal(requests.length, 0);
+      assert.equal(await checker.check(entry({ statusSize: 1 }), ISSUER), 'revoked');
+    });
   });
 
   test('refuses an index beyond the end of the list', async () => {

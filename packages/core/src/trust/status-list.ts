@@ -1,6 +1,8 @@
 /**
  * `credentialStatus` checks (dome-verifier-wire.md §4.6): `BitstringStatusListEntry` (W3C
- * Bitstring Status List: multibase-base64url gzip bitstring, MSB-first as IN2 v2.0.12) and IN2's
+ * Bitstring Status List v1.0: `encodedList` = multibase `u` + base64url(gzip(bits)), MSB-first as
+ * IN2 v2.0.12; DOME's current lists without the `u` prefix are read too; the list credential's
+ * `validFrom`/`validUntil` are enforced and bound the cache; `statusSize` 1 only) and IN2's
  * `PlainListEntity`. The status list credential is fetched through the SSRF guard, must be
  * signed by the same did:elsi issuer as the credential (x5c chain to a trust anchor, leaf
  * organizationIdentifier = DID suffix), and is cached for a bounded TTL. Unreachable lists fail
@@ -15,6 +17,7 @@ import { DEFAULT_MAX_JSON_DEPTH, exceedsDepth, isRecord } from '../shared/json.t
 import { decodeJws, verifyJws } from '../jose/jws.ts';
 import { JoseError } from '../jose/errors.ts';
 import type { VerifiedChain } from '../keys/x509.ts';
+import { parseIsoDateTime } from '../shared/time.ts';
 
 export type StatusOutcome = 'valid' | 'revoked' | 'suspended';
 
@@ -36,7 +39,7 @@ const MAX_LIST_BYTES = 512 * 1024;
 const MAX_BITS_BYTES = 2 * 1024 * 1024;
 
 type CachedList =
-  | { type: 'bitstring'; issuer: string; purpose: string; bits: Buffer }
+  | { type: 'bitstring'; issuer: string; purpose: string; bits: Buffer; /** ms; the list credential's validUntil */ validUntil?: number }
   | { type: 'plain'; nonces: Set<string> };
 
 const invalid = (msg: string, cause?: unknown) => new VerifierError('ERR_STATUS_LIST_INVALID', `status list ${msg}`, cause ? { cause } : undefined);
@@ -90,9 +93,18 @@ export function createStatusListChecker(options: StatusListOptions): StatusListC
       if (!issuer.startsWith('did:elsi:') || chain.organizationIdentifier !== issuer.slice('did:elsi:'.length)) {
         throw invalid('is not signed by a certificate of its did:elsi issuer');
       }
+      // W3C Bitstring Status List v1.0 §3.1: the list credential's own validity window.
+      const from = claims.validFrom === undefined ? undefined : parseIsoDateTime(claims.validFrom);
+      const until = claims.validUntil === undefined ? undefined : parseIsoDateTime(claims.validUntil);
+      if ((claims.validFrom !== undefined && from === undefined) || (claims.validUntil !== undefined && until === undefined)) {
+        throw invalid('validFrom/validUntil must be ISO-8601 date-times with a zone');
+      }
+      const now = options.now();
+      if (until !== undefined && now >= until) throw invalid('has expired (validUntil)');
+      if (from !== undefined && now < from) throw invalid('is not yet valid (validFrom)');
       const subject = claims.credentialSubject;
       if (!isRecord(subject)) throw invalid('has no credentialSubject');
-      return { type: 'bitstring', issuer, purpose: String(subject.statusPurpose ?? ''), bits: decodeEncodedList(subject.encodedList) };
+      return { type: 'bitstring', issuer, purpose: String(subject.statusPurpose ?? ''), bits: decodeEncodedList(subject.encodedList), ...(until !== undefined ? { validUntil: until } : {}) };
     } catch (e) {
       if (e instanceof VerifierError) throw e;
       throw invalid(e instanceof JoseError ? `credential is invalid (${e.code})` : 'credential cannot be verified', e);
@@ -121,7 +133,11 @@ export function createStatusListChecker(options: StatusListOptions): StatusListC
     if (!p) {
       p = (type === 'bitstring' ? loadBitstring(url) : loadPlain(url)).finally(() => inflight.delete(key));
       inflight.set(key, p);
-      p.then((l) => cache.set(key, l, options.ttlMs, options.now()), () => undefined);
+      p.then((l) => {
+        const now = options.now();
+        const ttl = l.type === 'bitstring' && l.validUntil !== undefined ? Math.min(options.ttlMs, l.validUntil - now) : options.ttlMs;
+        if (ttl > 0) cache.set(key, l, ttl, now);
+      }, () => undefined);
     }
     return p;
   }
@@ -137,6 +153,8 @@ export function createStatusListChecker(options: StatusListOptions): StatusListC
         return l.type === 'plain' && l.nonces.has(String(statusListIndex)) ? 'revoked' : 'valid';
       }
       if (type !== 'BitstringStatusListEntry' && type !== 'StatusList2021Entry') throw invalid(`entry type is not supported`);
+      // v1.0 multi-bit entries (statusSize > 1, statusMessage) would be misread as single bits.
+      if (entry.statusSize !== undefined && entry.statusSize !== 1) throw invalid('entry statusSize other than 1 is not supported');
       const index = typeof statusListIndex === 'number' ? statusListIndex : typeof statusListIndex === 'string' && /^\d{1,10}$/.test(statusListIndex) ? Number(statusListIndex) : NaN;
       if (!Number.isSafeInteger(index) || index < 0) throw invalid('entry has no valid statusListIndex');
       const l = await list(statusListCredential, 'bitstring');

@@ -19,6 +19,11 @@ export interface RegisteredClient {
   readonly requireProofKey: boolean;
   readonly jwkSetUrl: string | undefined;
   readonly tokenEndpointAuthenticationSigningAlgorithm: string | undefined;
+  /**
+   * The client's tenant, copied into its access tokens as `tenant` (IN2 V3 client setting
+   * `settings.tenant`; here the entry field `tenant`, `settings.tenant` read too).
+   */
+  readonly tenant?: string;
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0) : []);
@@ -64,10 +69,16 @@ export function parseTrustedServicesList(text: string): ParsedServicesList {
         requireProofKey: entry.requireProofKey === true,
         jwkSetUrl: optString(entry.jwkSetUrl),
         tokenEndpointAuthenticationSigningAlgorithm: optString(entry.tokenEndpointAuthenticationSigningAlgorithm),
+        ...tenantOf(entry),
       }),
     );
   });
   return { clients, warnings };
+}
+
+function tenantOf(entry: Record<string, unknown>): { tenant?: string } {
+  const tenant = optString(entry.tenant) ?? (isRecord(entry.settings) ? optString(entry.settings.tenant) : undefined);
+  return tenant === undefined ? {} : { tenant };
 }
 
 export interface ClientRegistry {

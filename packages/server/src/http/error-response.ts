@@ -5,7 +5,7 @@
  * errors (body too large, bad content type, malformed body) map onto stable codes too.
  */
 import type { FastifyReply } from 'fastify';
-import { VerifierError } from '@dome-verifier/core';
+import { ERROR_CODES, PROBLEM_JSON_CODES, VerifierError } from '@dome-verifier/core';
 import { RefusedError } from './admission.ts';
 
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
@@ -44,5 +44,10 @@ export function sendOAuthError(reply: FastifyReply, err: VerifierError): Fastify
   if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
   else if (err.status === 503 || err.status === 429) reply.header('retry-after', '5');
   if (err instanceof RefusedError && err.closeConnection) reply.header('connection', 'close');
+  if (PROBLEM_JSON_CODES.has(err.code)) {
+    // RFC 9457 as IN2 answers the dual-format gate, with the RFC 6749 members kept beside it.
+    const problem = { type: `urn:dome-verifier:error:${err.error}`, title: ERROR_CODES[err.code].summary, status: err.status, detail: err.message, error: err.error, error_description: err.message };
+    return reply.code(err.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
+  }
   return reply.code(err.status).send({ error: err.error, error_description: err.message });
 }

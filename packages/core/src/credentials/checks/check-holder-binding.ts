@@ -61,6 +61,10 @@ export const checkHolderBinding: Step<PresentationContext> = {
       throw new VerifierError('ERR_VP_SIGNATURE', "the presentation signature does not verify with the holder's key");
     }
 
+    // VCDM 2.0 / SD-JWT: the holder is mandate.mandatee.id; a root `sub` must name the same one.
+    if (credential.family === 'bumped' && vc.payload.sub !== undefined && vc.payload.sub !== credential.mandatee.id) {
+      throw binding('the credential sub names another holder than mandate.mandatee.id');
+    }
     const bound = boundDid(credential, vc.payload.sub);
     const cnf = isRecord(vc.payload.cnf) && isRecord(vc.payload.cnf.jwk) ? vc.payload.cnf.jwk : undefined;
     if (!bound && !cnf) throw binding('the credential is not bound to a holder (no subject DID, no cnf.jwk)');

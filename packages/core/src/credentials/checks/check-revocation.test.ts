@@ -4,6 +4,8 @@ import { VerifierError } from '../../errors/verifier-error.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
 import type { RevocationList } from '../../trust/revocation-list.ts';
 import type { StatusListChecker } from '../../trust/status-list.ts';
+import type { TokenStatusListChecker } from '../../trust/token-status-list.ts';
+import { mapSdJwtLearCredential } from '../sd-jwt/map-lear-sd-jwt.ts';
 import type { PresentationContext, PresentationState } from '../context.ts';
 import { checkRevocation } from './check-revocation.ts';
 import {
@@ -120,13 +122,54 @@ describe('checkRevocation: credentialStatus', () => {
     assert.equal(checker.calls.length, 1);
   });
 
-  test('skips a credentialStatus that is not an object', async () => {
-    await checkRevocation.run(ctx(stateOf({ credentialStatus: 'https://issuer.example/status/1' as unknown as object }), undefined));
+  test('checks every entry of a credentialStatus list: one revoked entry revokes', async () => {
+    const entry = { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '1', statusListCredential: 'https://issuer.example/status/1' };
+    const seen: unknown[] = [];
+    const lists: StatusListChecker = { check: async (e) => (seen.push(e), (e as { statusListIndex: string }).statusListIndex === '2' ? 'revoked' : 'valid') };
+    await checkRevocation.run(ctx(stateOf({ credentialStatus: [entry, { ...entry, statusListIndex: '3' }] }), undefined, lists));
+    assert.equal(seen.length, 2);
+    await assert.rejects(async () => checkRevocation.run(ctx(stateOf({ credentialStatus: [entry, { ...entry, statusListIndex: '2' }] }), undefined, lists)), verifierError('ERR_VC_REVOKED', 'the credential is revoked'));
   });
 
   test('does nothing without a mapped credential', async () => {
     const list = revoked([UUID]);
     await checkRevocation.run(ctx({}, list, statusLists('revoked')));
     assert.deepEqual(list.calls, []);
+  });
+});
+
+describe('checkRevocation: IETF Token Status List references', () => {
+  const ISS = 'did:elsi:VATES-T0000001';
+  const fakeTokenLists = (statuses: Record<string, number>, seen: unknown[] = []): TokenStatusListChecker => ({
+    async check(ref, issuer) {
+      seen.push({ ...ref, issuer });
+      const value = statuses[`${ref.uri}#${ref.idx}`] ?? 0;
+      return { value, status: value === 0 ? 'valid' : value === 2 ? 'suspended' : 'revoked' };
+    },
+  });
+  const withTokenLists = (state: PresentationState, lists: TokenStatusListChecker | undefined) =>
+    presentationContext(state, { ...presentationDeps({ revocation: undefined, statusLists: statusLists(new Error('unexpected bitstring check')) }), tokenStatusLists: lists });
+  /** A mapped SD-JWT VC (the "later" path: it names its list as a TokenStatusListEntry). */
+  const sdJwtState = (idx: number): PresentationState => ({
+    credential: mapSdJwtLearCredential({
+      claims: { iss: ISS, vct: 'learcredential.employee.sd.1', exp: 2e9, mandate: { mandatee: { id: 'did:key:zH' }, mandator: { organizationIdentifier: 'VATES-T0000001' }, power: [] } },
+      statusList: { uri: 'https://issuer.example/tsl/1', idx },
+    }),
+  });
+
+  test('an SD-JWT VC status_list entry is checked with the Token Status List checker, under the credential issuer', async () => {
+    const seen: unknown[] = [];
+    await checkRevocation.run(withTokenLists(sdJwtState(3), fakeTokenLists({}, seen)));
+    assert.deepEqual(seen, [{ uri: 'https://issuer.example/tsl/1', idx: 3, issuer: ISS }]);
+  });
+
+  test('status 1 is revoked and status 2 suspended (both refused with ERR_VC_REVOKED)', async () => {
+    const lists = fakeTokenLists({ 'https://issuer.example/tsl/1#4': 1, 'https://issuer.example/tsl/1#5': 2 });
+    await assert.rejects(async () => checkRevocation.run(withTokenLists(sdJwtState(4), lists)), verifierError('ERR_VC_REVOKED', 'the credential is revoked (token status list)'));
+    await assert.rejects(async () => checkRevocation.run(withTokenLists(sdJwtState(5), lists)), verifierError('ERR_VC_REVOKED', 'the credential is suspended (token status list)'));
+  });
+
+  test('a deployment without a Token Status List checker refuses such credentials (fail closed)', async () => {
+    await assert.rejects(async () => checkRevocation.run(withTokenLists(sdJwtState(3), undefined)), verifierError('ERR_STATUS_LIST_INVALID', /not checked by this deployment/));
   });
 });

@@ -16,6 +16,7 @@
  */
 import { isRecord } from '../../shared/json.ts';
 import { mapLearCredential, type LearCredential } from '../lear-credential.ts';
+import { employeeTokenVc } from '../token-credential.ts';
 import type { VerifiedSdJwt } from './verify-sd-jwt.ts';
 import { sdJwtFail } from './errors.ts';
 
@@ -65,4 +66,14 @@ export function mapSdJwtLearCredential(verified: Pick<VerifiedSdJwt, 'claims' | 
   const result = mapLearCredential(sdJwtLearVc(verified));
   if (!result.ok) sdJwtFail('MANDATE_INCOMPLETE', `the SD-JWT VC ${result.reason}`);
   return result.credential;
+}
+
+/**
+ * The `vc` object access tokens carry for an SD-JWT VC login (issue #10 §6): the mapped view
+ * normalised as for JWT VCs (employeeTokenVc), so relying parties read
+ * `credentialSubject.mandate.{mandatee, mandator, power}` at the paths they read today; pair it
+ * with `credentialTokenClaims(mapSdJwtLearCredential(v), tenant)` for `credential_type`/`tenant`.
+ */
+export function sdJwtTokenVc(verified: Pick<VerifiedSdJwt, 'claims' | 'statusList'>): Record<string, unknown> {
+  return employeeTokenVc(mapSdJwtLearCredential(verified));
 }

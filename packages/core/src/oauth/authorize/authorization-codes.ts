@@ -21,6 +21,8 @@ export interface GrantRecord {
   scope: string;
   /** The credential as tokens carry it. */
   tokenVc: Record<string, unknown>;
+  /** IN2 V3 `credential_type` of the presented credential (absent in records written before it). */
+  credentialType?: string;
   profile: Profile;
   nonce?: string;
   authTime: number;

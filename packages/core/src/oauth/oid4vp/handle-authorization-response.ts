@@ -78,6 +78,7 @@ export async function handleAuthorizationResponse(deps: WalletResponseDeps, para
     scope: session.scope,
     subject,
     tokenVc: employeeTokenVc(verified.credential),
+    credentialType: verified.credential.credentialType,
     profile: employeeProfile(verified.credential),
     authTime: Math.floor(deps.clock.now() / 1000),
   });

@@ -40,6 +40,8 @@ async function discard(store: Store, keys: readonly string[]): Promise<void> {
 export async function issueUserTokensOnCommit(deps: TokenEndpointDeps, grant: GrantRecord, familyId: string, commit: () => Promise<boolean>): Promise<TokenResponse | undefined> {
   const { tokenPolicy: policy, store } = deps;
   const now = nowSeconds(deps.clock);
+  const claims = { ...(grant.credentialType ? { credential_type: grant.credentialType } : {}) };
+  const tenant = deps.clients.get(grant.clientId)?.tenant;
   const access = createAccessToken(deps.signer, {
     issuer: policy.issuer,
     audience: grant.clientId,
@@ -49,6 +51,7 @@ export async function issueUserTokensOnCommit(deps: TokenEndpointDeps, grant: Gr
     nowSeconds: now,
     expiresInSeconds: policy.accessTokenExpiresInSeconds,
     typ: policy.accessTokenTyp,
+    extra: { ...claims, ...(tenant ? { tenant } : {}) },
   });
   const idToken = createIdToken(deps.signer, {
     issuer: policy.issuer,
@@ -60,6 +63,7 @@ export async function issueUserTokensOnCommit(deps: TokenEndpointDeps, grant: Gr
     ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
     vc: grant.tokenVc,
     profile: grant.profile,
+    extra: claims,
   });
   const written: string[] = [];
   try {

@@ -19,6 +19,8 @@ export interface IdTokenInput {
   nonce?: string;
   vc: Record<string, unknown>;
   profile: Profile;
+  /** IN2 V3 additions (`credential_type`). */
+  extra?: Record<string, unknown>;
 }
 
 export function createIdToken(signer: Signer, i: IdTokenInput): string {
@@ -35,6 +37,7 @@ export function createIdToken(signer: Signer, i: IdTokenInput): string {
       ...(i.nonce !== undefined ? { nonce: i.nonce } : {}),
       vc_json: JSON.stringify(i.vc),
       ...i.profile,
+      ...i.extra,
     },
     signer.key,
   );

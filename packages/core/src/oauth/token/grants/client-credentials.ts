@@ -9,6 +9,7 @@ import { VerifierError } from '../../../errors/verifier-error.ts';
 import { decodeBase64Liberal } from '../../../shared/base64.ts';
 import { nowSeconds } from '../../../ports/clock.ts';
 import { verifyPresentation } from '../../../credentials/verify-presentation.ts';
+import { credentialTokenClaims } from '../../../credentials/token-credential.ts';
 import { createAccessToken } from '../../tokens/create-access-token.ts';
 import { recordAccessToken } from '../../tokens/access-token-records.ts';
 import type { Grant, GrantContext, TokenResponse } from '../context.ts';
@@ -75,6 +76,7 @@ export const clientCredentialsGrant: Grant = {
       nowSeconds: nowSeconds(deps.clock),
       expiresInSeconds: deps.tokenPolicy.accessTokenExpiresInSeconds,
       typ: deps.tokenPolicy.accessTokenTyp,
+      extra: credentialTokenClaims(verified.credential, client.client.tenant),
     });
     if (deps.tokenPolicy.recordMachineTokens) await recordAccessToken(deps.store, issued.jti, { c: client.client.clientId }, issued.expiresIn * 1000);
     return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn };
