@@ -171,6 +171,7 @@ function checkTrustFrameworks(
       trustedIssuersListUrl: resolveLocation(tf.trustedIssuersListUrl, cwd),
       trustedServicesListUrl: resolveLocation(tf.trustedServicesListUrl, cwd),
       ...(tf.revokedCredentialListUrl !== undefined && { revokedCredentialListUrl: resolveLocation(tf.revokedCredentialListUrl, cwd) }),
+      ...(tf.dcqlProfiles !== undefined && { dcqlProfiles: tf.dcqlProfiles }),
     };
   });
 }

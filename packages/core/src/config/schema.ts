@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { isDidKey } from '@dome-verifier/did-key';
+import { parseDcqlProfiles, type DcqlProfiles } from '../oauth/oid4vp/dcql.ts';
 
 /** Documentation of one leaf key; `key` and env-var names are derived from its position. */
 export interface ConfigKeyDoc {
@@ -128,6 +129,31 @@ function httpUrlString() {
 
 function httpUrl(defaultValue: string) {
   return z.preprocess(blank, httpUrlString().default(defaultValue));
+}
+
+/** JSON text of DCQL profiles (scope → credential queries), checked and normalised by dcql.ts. */
+function optionalDcqlProfiles() {
+  return z.preprocess(
+    blank,
+    z
+      .string(expected('JSON text'))
+      .transform((v, ctx) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(v);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON text (an object of scope → credential queries)' });
+          return z.NEVER;
+        }
+        const parsed = parseDcqlProfiles(json);
+        if ('problem' in parsed) {
+          ctx.addIssue({ code: 'custom', message: parsed.problem });
+          return z.NEVER;
+        }
+        return parsed.profiles;
+      })
+      .optional(),
+  );
 }
 
 function optionalHttpUrl() {
@@ -311,6 +337,12 @@ const trustFrameworkSchema = z.object({
   revokedCredentialListUrl: documented(optionalLocation(), {
     type: 'http(s) URL or file path',
     description: 'Legacy revoked-credentials YAML list; optional (credentials with `credentialStatus` use status lists).',
+  }),
+  dcqlProfiles: documented(optionalDcqlProfiles(), {
+    type: 'JSON object (scope → list of DCQL credential queries)',
+    default: '`learcredential` and `learcredential.employee` → `lear_employee_jwt_vc`, `lear_employee_sd_jwt`; `learcredential.machine` → `lear_machine_jwt_vc`, `lear_machine_sd_jwt` (docs/compatibility.md)',
+    description:
+      "IN2 V3's `verifier.dcql.profiles`: the scopes an RP may ask for (besides openid, profile, email, offline_access) and the `dcql_query` credentials each puts in the request object, e.g. `{\"learcredential\":[{\"id\":\"lear_employee_jwt_vc\",\"format\":\"jwt_vc_json\",\"meta\":{\"credential_definition\":{\"type\":[\"VerifiableCredential\",\"learcredential.employee.w3c.4\"]}}}]}`. `jwt_vc_json` queries need `meta.credential_definition.type` (`type_values` is derived), `dc+sd-jwt` queries `meta.vct_values`; a query id names one query in every profile.",
   }),
 });
 
@@ -804,6 +836,8 @@ export interface TrustFrameworkConfig {
   readonly trustedIssuersListUrl: string;
   readonly trustedServicesListUrl: string;
   readonly revokedCredentialListUrl?: string;
+  /** Undefined ⇒ DEFAULT_DCQL_PROFILES. */
+  readonly dcqlProfiles?: DcqlProfiles;
 }
 
 export interface VerifierConfig {
