@@ -121,6 +121,8 @@ describe('defaults', () => {
       colors: { primary: '#2D58A7', primaryContrast: '#ffffff', secondary: '#14274A', secondaryContrast: '#00ADD3' },
       assets: {},
       defaultLang: 'en',
+      walletKind: 'wallet-api',
+      walletOrigins: '*',
     });
     assert.deepEqual(c.warnings, []);
     assert.deepEqual(c.sources, { env: [] });

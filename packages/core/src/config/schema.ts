@@ -131,6 +131,31 @@ function httpUrl(defaultValue: string) {
   return z.preprocess(blank, httpUrlString().default(defaultValue));
 }
 
+export const WALLET_KINDS = ['wallet-api', 'pwa'] as const;
+export type WalletKind = (typeof WALLET_KINDS)[number];
+
+/** `*`, or a comma-separated list of origins (`scheme://host[:port]`), normalised to `*` or `a,b`. */
+function walletOrigins() {
+  return z.preprocess(
+    blank,
+    z
+      .string(expected('`*` or a comma-separated list of origins'))
+      .default('*')
+      .transform((v, ctx) => {
+        const items = v.split(',').map((x) => x.trim()).filter(Boolean);
+        if (items.length === 1 && items[0] === '*') return '*';
+        for (const item of items) {
+          const problem = item === '*' ? 'must be `*` alone or a list of origins' : httpUrlProblem(item);
+          if (problem || new URL(item).origin !== item.replace(/\/$/, '')) {
+            ctx.addIssue({ code: 'custom', message: problem ?? 'must list origins (scheme://host[:port]) without path, query or fragment' });
+            return z.NEVER;
+          }
+        }
+        return items.map((i) => new URL(i).origin).join(',');
+      }),
+  );
+}
+
 /** JSON text of DCQL profiles (scope → credential queries), checked and normalised by dcql.ts. */
 function optionalDcqlProfiles() {
   return z.preprocess(
@@ -744,6 +769,18 @@ export const verifierConfigSchema = z.object({
         default: '`en`',
         description: 'Default language of the login page.',
       }),
+      walletKind: documented(choice(WALLET_KINDS, 'wallet-api'), {
+        type: 'wallet-api | pwa',
+        default: '`wallet-api`',
+        description:
+          'Which DOME wallet `urls.wallet` is, for the same-device link: `wallet-api` (the deployed wallet) gets `openid4vp://` rewritten to `urls.wallet` with the request query kept; `pwa` (the EUDIStack wallet PWA) gets `{urls.wallet}/protocol/callback?authorization_request=<urlencoded openid4vp URL>`.',
+      }),
+      walletOrigins: documented(walletOrigins(), {
+        type: '`*` or comma-separated origins',
+        default: '`*`',
+        description:
+          'Origins allowed to call the wallet endpoints `/oid4vp/auth-request/*` and `/oid4vp/auth-response` from a browser (the wallet PWA): `Access-Control-Allow-Origin` on every answer and preflight. `*` (IN2) suits these public endpoints; a list (e.g. `https://wallet.dome-marketplace.eu`) echoes a listed origin only.',
+      }),
     }),
   }),
 });
@@ -928,6 +965,9 @@ export interface VerifierConfig {
       readonly faviconSrc?: string;
       readonly assets: { readonly baseUrl?: string; readonly logoPath?: string; readonly faviconPath?: string };
       readonly defaultLang: 'en' | 'es' | 'ca';
+      readonly walletKind: WalletKind;
+      /** `*` or origins joined by `,`. */
+      readonly walletOrigins: string;
     };
   };
   /** Non-fatal findings (unknown keys, suspicious values); never contain values. */
