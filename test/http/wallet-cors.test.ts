@@ -10,23 +10,14 @@ import assert from 'node:assert/strict';
 import { trustedServiceEntry } from '@dome-verifier/dev-issuer';
 import { createWorld, newMachine, type MachineClient, type World } from '../support/world.ts';
 import { startLogin } from '../support/h2m.ts';
+import { fetchJson } from '../support/expect.ts';
 
 const PWA = 'https://wallet.dome-marketplace.eu';
 const FORM = 'application/x-www-form-urlencoded';
 const CB = 'https://rp.example/callback';
 const UNKNOWN_REQUEST = '/oid4vp/auth-request/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-async function call(w: World, path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${w.issuer}${path}`, init);
-  const text = await res.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, json, headers: res.headers };
-}
+const call = (w: World, path: string, init: RequestInit = {}) => fetchJson(`${w.issuer}${path}`, init);
 const postAnswer = (w: World, body: string, headers: Record<string, string> = {}) =>
   call(w, '/oid4vp/auth-response', { method: 'POST', headers: { 'content-type': FORM, origin: PWA, ...headers }, body });
 
