@@ -715,7 +715,7 @@ export const verifierConfigSchema = z.object({
           type: 'http(s) URL',
           default: 'none: the same-device button opens the `openid4vp://` link',
           description:
-            'Wallet of the same-device button and the footer link. An https URL replaces `openid4vp://` and keeps the request query, as DOME does (set `https://wallet.dome-marketplace.eu` for the DOME wallet).',
+            'Wallet of the same-device button and the footer link (https). With `walletKind: wallet-api` it replaces `openid4vp://` and keeps the request query, as DOME does (set `https://wallet.dome-marketplace.eu` for the deployed DOME wallet); with `walletKind: pwa` the button opens the PWA route `/protocol/callback`.',
         }),
       }),
       colors: z.object({
