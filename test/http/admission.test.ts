@@ -11,20 +11,12 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { createWorkQueue, type WorkQueue } from '@dome-verifier/server';
 import { createWorld, machineClientEntry, newMachine, type World } from '../support/world.ts';
+import { fetchJson } from '../support/expect.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
-async function post(w: World, path: string, body: string | URLSearchParams, headers: Record<string, string> = {}) {
-  const res = await fetch(`${w.issuer}${path}`, { method: 'POST', headers: { ...FORM, ...headers }, body: body.toString() });
-  const text = await res.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, json, headers: res.headers };
-}
+const post = (w: World, path: string, body: string | URLSearchParams, headers: Record<string, string> = {}) =>
+  fetchJson(`${w.issuer}${path}`, { method: 'POST', headers: { ...FORM, ...headers }, body: body.toString() });
 
 const issued = async (w: World) => Number(/^verifier_tokens_issued_total\{grant_type="client_credentials"\} (\d+)$/m.exec((await w.app.inject({ url: '/metrics' })).body)?.[1] ?? 0);
 const metric = async (w: World, re: RegExp) => Number(re.exec((await w.app.inject({ url: '/metrics' })).body)?.[1] ?? 0);

@@ -15,3 +15,16 @@ export async function expectRejected(w: World, pending: Promise<Res>, status: nu
   assert.equal(w.storeSize(), before, 'a rejected request must not leave anything in the store');
   return res;
 }
+
+/** `fetch` over a real socket; the body parsed as JSON when it is JSON (else `{}`), with status and headers. */
+export async function fetchJson(url: string, init: RequestInit = {}): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, json, headers: res.headers };
+}

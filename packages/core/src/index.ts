@@ -47,6 +47,19 @@ export { handleAuthorizeRequest, withQuery, AUTHORIZE_STEPS, type AuthorizeOutco
 export type { AuthorizeDeps, AuthorizePolicy, AuthorizeResult } from './oauth/authorize/context.ts';
 export { requestObjectKey } from './oauth/authorize/create-login.ts';
 export { createRequestObject, openId4VpUrl, DOME_PRESENTATION_SCOPE, SELF_ISSUED_AUDIENCE } from './oauth/oid4vp/create-request-object.ts';
+export {
+  DEFAULT_DCQL_PROFILES,
+  DCQL_QUERY_IDS,
+  VP_FORMATS_SUPPORTED,
+  dcqlQueryForScope,
+  dcqlQueryIds,
+  parseDcqlProfiles,
+  selectDcqlProfiles,
+  type DcqlCredentialQuery,
+  type DcqlFormat,
+  type DcqlProfiles,
+  type DcqlQuery,
+} from './oauth/oid4vp/dcql.ts';
 export { handleAuthorizationResponse, type WalletResponseDeps } from './oauth/oid4vp/handle-authorization-response.ts';
 export { employeeTokenVc, employeeProfile, subjectOf, tokenCredentialVc, credentialTokenClaims } from './credentials/token-credential.ts';
 export { USER_SCOPE } from './oauth/token/issue-user-tokens.ts';

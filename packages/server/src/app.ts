@@ -15,7 +15,7 @@ import { authorizeRoutes, type ErrorPage } from './routes/authorize.ts';
 import { oid4vpRoutes } from './routes/oid4vp.ts';
 import { loginRoutes, pickLang, sendErrorPage } from './routes/login.ts';
 import { MESSAGES } from './login/messages.ts';
-import { registeredClientCors } from './http/cors.ts';
+import { registeredClientCors, walletCors } from './http/cors.ts';
 import { createWorkQueue, type WorkQueue } from './http/work-queue.ts';
 import { createAdmission, limitAddresses } from './http/admission.ts';
 import { capConnections, clientErrorHandler, timeoutOptions } from './http/connections.ts';
@@ -102,6 +102,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   const work = options.workQueue ?? createWorkQueue({ maxDepth: server.maxQueuedRequests, maxWaitMs: server.maxQueueWaitMs });
   metrics.watchWorkQueue(work);
   const admission = createAdmission(server, metrics, work);
+  walletCors(app, runtime.config.verifier.frontend.walletOrigins); // first: refusals carry CORS too
   limitAddresses(app, admission);
 
   registeredClientCors(app, runtime.clients);

@@ -34,6 +34,7 @@ import {
   createLoginAdmission,
   type LoginAdmission,
   VerifierError,
+  DEFAULT_DCQL_PROFILES,
 } from '@dome-verifier/core';
 import { selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
@@ -230,6 +231,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       clockSkewSeconds: security.clockSkewSeconds,
       requestObjectRequireExp: backend.requestObject.requireExp,
       requestObjectRequireAud: backend.requestObject.requireAud,
+      dcqlProfiles: framework.dcqlProfiles ?? DEFAULT_DCQL_PROFILES,
     },
     clients,
     clientKeys: tokenDeps.clientKeys,

@@ -121,6 +121,8 @@ describe('defaults', () => {
       colors: { primary: '#2D58A7', primaryContrast: '#ffffff', secondary: '#14274A', secondaryContrast: '#00ADD3' },
       assets: {},
       defaultLang: 'en',
+      walletKind: 'wallet-api',
+      walletOrigins: '*',
     });
     assert.deepEqual(c.warnings, []);
     assert.deepEqual(c.sources, { env: [] });
@@ -641,5 +643,17 @@ describe('value checks', () => {
   test('x509.trustAnchors is resolved against cwd and not read', () => {
     const c = loadConfig({ cwd: '/srv/verifier', env: { VERIFIER_BACKEND_X509_TRUST_ANCHORS: 'certs/roots.pem' } });
     assert.deepEqual(c.verifier.backend.x509, { trustAnchors: '/srv/verifier/certs/roots.pem' });
+  });
+  test('trustFrameworks[i].dcqlProfiles is JSON text of DCQL profiles; bad JSON or a query without a type filter is refused naming the key', () => {
+    const tf = { VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_NAME: 'DOME', VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_TRUSTEDISSUERSLISTURL: 'https://tir.example.org/', VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_TRUSTEDSERVICESLISTURL: 'https://tsl.example.org/tsl.yaml' };
+    const profiles = { learcredential: [{ id: 'q', format: 'dc+sd-jwt', meta: { vct_values: ['learcredential.employee.sd.1'] } }] };
+    const c = loadConfig({ env: { ...tf, VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_DCQLPROFILES: JSON.stringify(profiles) } });
+    assert.deepEqual(c.verifier.backend.trustFrameworks[0]!.dcqlProfiles, profiles);
+    assert.equal(loadConfig({ env: tf }).verifier.backend.trustFrameworks[0]!.dcqlProfiles, undefined, 'unset: the defaults apply');
+    assert.throws(() => loadConfig({ env: { ...tf, VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_DCQLPROFILES: '{learcredential' } }), /trustFrameworks\[0\]\.dcqlProfiles.*JSON text/);
+    assert.throws(
+      () => loadConfig({ env: { ...tf, VERIFIER_BACKEND_TRUSTFRAMEWORKS_0_DCQLPROFILES: '{"learcredential":[{"id":"q","format":"jwt_vc_json","meta":{}}]}' } }),
+      /trustFrameworks\[0\]\.dcqlProfiles.*credential_definition\.type/,
+    );
   });
 });

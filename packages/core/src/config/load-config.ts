@@ -173,6 +173,7 @@ function checkTrustFrameworks(
       ...(tf.revokedCredentialListUrl !== undefined && { revokedCredentialListUrl: resolveLocation(tf.revokedCredentialListUrl, cwd) }),
       legacyReadEnabled: tf.legacyReadEnabled,
       bumpedReadEnabled: tf.bumpedReadEnabled,
+      ...(tf.dcqlProfiles !== undefined && { dcqlProfiles: tf.dcqlProfiles }),
     };
   });
 }

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { isDidKey } from '@dome-verifier/did-key';
+import { parseDcqlProfiles, type DcqlProfiles } from '../oauth/oid4vp/dcql.ts';
 
 /** Documentation of one leaf key; `key` and env-var names are derived from its position. */
 export interface ConfigKeyDoc {
@@ -128,6 +129,56 @@ function httpUrlString() {
 
 function httpUrl(defaultValue: string) {
   return z.preprocess(blank, httpUrlString().default(defaultValue));
+}
+
+export const WALLET_KINDS = ['wallet-api', 'pwa'] as const;
+export type WalletKind = (typeof WALLET_KINDS)[number];
+
+/** `*`, or a comma-separated list of origins (`scheme://host[:port]`), normalised to `*` or `a,b`. */
+function walletOrigins() {
+  return z.preprocess(
+    blank,
+    z
+      .string(expected('`*` or a comma-separated list of origins'))
+      .default('*')
+      .transform((v, ctx) => {
+        const items = v.split(',').map((x) => x.trim()).filter(Boolean);
+        if (items.length === 1 && items[0] === '*') return '*';
+        for (const item of items) {
+          const problem = item === '*' ? 'must be `*` alone or a list of origins' : httpUrlProblem(item);
+          if (problem || new URL(item).origin !== item.replace(/\/$/, '')) {
+            ctx.addIssue({ code: 'custom', message: problem ?? 'must list origins (scheme://host[:port]) without path, query or fragment' });
+            return z.NEVER;
+          }
+        }
+        return items.map((i) => new URL(i).origin).join(',');
+      }),
+  );
+}
+
+/** JSON text of DCQL profiles (scope → credential queries), checked and normalised by dcql.ts. */
+function optionalDcqlProfiles() {
+  return z.preprocess(
+    blank,
+    z
+      .string(expected('JSON text'))
+      .transform((v, ctx) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(v);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON text (an object of scope → credential queries)' });
+          return z.NEVER;
+        }
+        const parsed = parseDcqlProfiles(json);
+        if ('problem' in parsed) {
+          ctx.addIssue({ code: 'custom', message: parsed.problem });
+          return z.NEVER;
+        }
+        return parsed.profiles;
+      })
+      .optional(),
+  );
 }
 
 function optionalHttpUrl() {
@@ -323,6 +374,12 @@ const trustFrameworkSchema = z.object({
     default: '`true`',
     description:
       'Accept the bumped family (VCDM 2.0 `learcredential.employee.w3c.4`, `learcredential.machine.w3c.3`, SD-JWT `*.sd.1`; IN2 `verifier.dome.bumped-read-enabled`). `false` refuses them with 503 `bumped_format_temporarily_disabled` (problem+json).',
+  }),
+  dcqlProfiles: documented(optionalDcqlProfiles(), {
+    type: 'JSON object (scope → list of DCQL credential queries)',
+    default: '`learcredential` and `learcredential.employee` → `lear_employee_jwt_vc`, `lear_employee_sd_jwt`; `learcredential.machine` → `lear_machine_jwt_vc`, `lear_machine_sd_jwt` (docs/compatibility.md)',
+    description:
+      "IN2 V3's `verifier.dcql.profiles`: the scopes an RP may ask for (besides openid, profile, email, offline_access) and the `dcql_query` credentials each puts in the request object, e.g. `{\"learcredential\":[{\"id\":\"lear_employee_jwt_vc\",\"format\":\"jwt_vc_json\",\"meta\":{\"credential_definition\":{\"type\":[\"VerifiableCredential\",\"learcredential.employee.w3c.4\"]}}}]}`. `jwt_vc_json` queries need `meta.credential_definition.type` (`type_values` is derived), `dc+sd-jwt` queries `meta.vct_values`; a query id names one query in every profile.",
   }),
 });
 
@@ -670,7 +727,7 @@ export const verifierConfigSchema = z.object({
           type: 'http(s) URL',
           default: 'none: the same-device button opens the `openid4vp://` link',
           description:
-            'Wallet of the same-device button and the footer link. An https URL replaces `openid4vp://` and keeps the request query, as DOME does (set `https://wallet.dome-marketplace.eu` for the DOME wallet).',
+            'Wallet of the same-device button and the footer link (https). With `walletKind: wallet-api` it replaces `openid4vp://` and keeps the request query, as DOME does (set `https://wallet.dome-marketplace.eu` for the deployed DOME wallet); with `walletKind: pwa` the button opens the PWA route `/protocol/callback`.',
         }),
       }),
       colors: z.object({
@@ -723,6 +780,18 @@ export const verifierConfigSchema = z.object({
         type: 'en | es | ca',
         default: '`en`',
         description: 'Default language of the login page.',
+      }),
+      walletKind: documented(choice(WALLET_KINDS, 'wallet-api'), {
+        type: 'wallet-api | pwa',
+        default: '`wallet-api`',
+        description:
+          'Which DOME wallet `urls.wallet` is, for the same-device link: `wallet-api` (the deployed wallet) gets `openid4vp://` rewritten to `urls.wallet` with the request query kept; `pwa` (the EUDIStack wallet PWA) gets `{urls.wallet}/protocol/callback?authorization_request=<urlencoded openid4vp URL>`.',
+      }),
+      walletOrigins: documented(walletOrigins(), {
+        type: '`*` or comma-separated origins',
+        default: '`*`',
+        description:
+          'Origins allowed to call the wallet endpoints `/oid4vp/auth-request/*` and `/oid4vp/auth-response` from a browser (the wallet PWA): `Access-Control-Allow-Origin` on every answer and preflight. `*` (IN2) suits these public endpoints; a list (e.g. `https://wallet.dome-marketplace.eu`) echoes a listed origin only.',
       }),
     }),
   }),
@@ -819,6 +888,8 @@ export interface TrustFrameworkConfig {
   /** EUDISTACK-145 dual-read switches (both default true). */
   readonly legacyReadEnabled: boolean;
   readonly bumpedReadEnabled: boolean;
+  /** Undefined ⇒ DEFAULT_DCQL_PROFILES. */
+  readonly dcqlProfiles?: DcqlProfiles;
 }
 
 export interface VerifierConfig {
@@ -909,6 +980,9 @@ export interface VerifierConfig {
       readonly faviconSrc?: string;
       readonly assets: { readonly baseUrl?: string; readonly logoPath?: string; readonly faviconPath?: string };
       readonly defaultLang: 'en' | 'es' | 'ca';
+      readonly walletKind: WalletKind;
+      /** `*` or origins joined by `,`. */
+      readonly walletOrigins: string;
     };
   };
   /** Non-fatal findings (unknown keys, suspicious values); never contain values. */

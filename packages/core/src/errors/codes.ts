@@ -96,7 +96,7 @@ export const ERROR_CODES = {
   ERR_AUTHZ_REDIRECT_URI: e('invalid_request', 400, 'redirect_uri missing or not registered for the client (exact match): an error page, never a redirect.'),
   ERR_AUTHZ_PARAMETER: e('invalid_request', 400, 'A required authorization parameter is missing, repeated, too long or invalid (state, PKCE).'),
   ERR_AUTHZ_RESPONSE_TYPE: e('unsupported_response_type', 400, 'Only response_type=code is supported.'),
-  ERR_AUTHZ_SCOPE: e('invalid_scope', 400, 'The scope must contain learcredential; only openid, profile, email, offline_access may accompany it.'),
+  ERR_AUTHZ_SCOPE: e('invalid_scope', 400, 'Every scope but openid, profile, email, offline_access must name a DCQL profile of the trust framework (by default learcredential, openid_learcredential, learcredential.employee, learcredential.machine), and one must.'),
   ERR_REQUEST_OBJECT_INVALID: e('invalid_request_object', 400, 'The request object is unsigned, badly signed, expired, for another audience, or contradicts the request.'),
   ERR_REQUEST_URI_INVALID: e('invalid_request_uri', 400, 'The request_uri cannot be fetched safely (scheme, address, size, timeout, status).'),
   ERR_LOGIN_RATE_LIMITED: e('temporarily_unavailable', 429, 'Too many logins of this client or from this address are pending (`verifier.backend.login.maxPendingPerClient` / `maxPendingPerIp`): an error page with `Retry-After`, nothing stored.'),

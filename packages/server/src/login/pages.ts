@@ -180,7 +180,7 @@ ${qrBlock}
 <p class="sr-only" id="dv-time-sr" aria-live="polite" aria-atomic="true">${escapeHtml(format(m.expiresIn, { time: clockText(expiresIn) }))}</p>
 </div>
 <h2 id="dv-same-h">${escapeHtml(m.sameDeviceHeading)}</h2>
-<p><a class="button" id="dv-wallet" href="${escapeHtml(walletHref(o.authRequest, o.frontend.urls.wallet))}" target="_blank" rel="noopener noreferrer">${escapeHtml(m.sameDeviceButton)}<span class="sr-only"> ${escapeHtml(m.newTab)}</span></a></p>
+<p><a class="button" id="dv-wallet" href="${escapeHtml(walletHref(o.authRequest, o.frontend.urls.wallet, o.frontend.walletKind))}" target="_blank" rel="noopener noreferrer">${escapeHtml(m.sameDeviceButton)}<span class="sr-only"> ${escapeHtml(m.newTab)}</span></a></p>
 <noscript><p class="notice">${escapeHtml(m.noscript)}</p></noscript>
 </section>
 <section id="dv-outcome" role="alert" aria-atomic="true" hidden></section>`;

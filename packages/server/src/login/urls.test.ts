@@ -34,6 +34,16 @@ test('walletHref rewrites openid4vp:// to an https wallet URL, keeping the query
   assert.equal(walletHref(AUTH, 'javascript:alert(1)'), AUTH);
 });
 
+test('walletHref for the wallet PWA: {wallet}/protocol/callback?authorization_request=<urlencoded openid4vp URL>', () => {
+  const expected = `https://wallet.example/protocol/callback?authorization_request=${encodeURIComponent(AUTH)}`;
+  assert.equal(walletHref(AUTH, 'https://wallet.example', 'pwa'), expected);
+  assert.equal(walletHref(AUTH, 'https://wallet.example/', 'pwa'), expected);
+  assert.equal(walletHref(AUTH, 'https://eudi.example/wallet/', 'pwa'), `https://eudi.example/wallet/protocol/callback?authorization_request=${encodeURIComponent(AUTH)}`);
+  assert.equal(new URL(walletHref(AUTH, 'https://wallet.example', 'pwa')).searchParams.get('authorization_request'), AUTH, 'the PWA gets the whole openid4vp URL back');
+  assert.equal(walletHref(AUTH, 'https://wallet.example', 'wallet-api'), `https://wallet.example${AUTH.slice('openid4vp://'.length)}`, 'the deployed wallet keeps its link');
+  for (const bad of [undefined, '', 'http://wallet.example', 'javascript:alert(1)']) assert.equal(walletHref(AUTH, bad, 'pwa'), AUTH, String(bad));
+});
+
 test('input validation of authRequest and state', () => {
   assert.ok(isValidAuthRequest(AUTH));
   assert.ok(isValidAuthRequest(`openid4vp://?${'a'.repeat(4096 - 13)}`));

@@ -37,12 +37,20 @@ export function joinUrl(baseUrl: string, path: string): string {
 }
 
 /**
- * Same-device link: DOME rewrites `openid4vp://` to the wallet's https URL and keeps the query
- * string (`?client_id=…&request_uri=…`). Without an https wallet URL the raw `openid4vp://` link is used.
+ * Same-device link (`verifier.frontend.walletKind`):
+ * - `wallet-api` (the deployed DOME wallet): DOME rewrites `openid4vp://` to the wallet's https
+ *   URL and keeps the query string (`?client_id=…&request_uri=…`);
+ * - `pwa` (the EUDIStack wallet PWA, dome-wallet-pwa.md §1.1): its route
+ *   `{wallet}/protocol/callback?authorization_request=<urlencoded openid4vp URL>`.
+ * Without an https wallet URL the raw `openid4vp://` link is used.
  */
-export function walletHref(authRequest: string, walletUrl: string | undefined): string {
+export function walletHref(authRequest: string, walletUrl: string | undefined, kind: 'wallet-api' | 'pwa' = 'wallet-api'): string {
   const wallet = walletUrl?.trim();
   if (!wallet || !wallet.toLowerCase().startsWith('https://') || !safeHttpUrl(wallet)) return authRequest;
+  if (kind === 'pwa') {
+    const url = new URL(wallet);
+    return `${url.origin}${joinUrl(url.pathname, 'protocol/callback')}?authorization_request=${encodeURIComponent(authRequest)}`;
+  }
   const rest = authRequest.slice(OPENID4VP_SCHEME.length);
   const q = rest.indexOf('?');
   if (q === -1) return wallet;

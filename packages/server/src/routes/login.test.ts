@@ -15,6 +15,8 @@ const frontend: FrontendConfig = {
   colors: { primary: '#2D58A7', primaryContrast: '#ffffff', secondary: '#14274A', secondaryContrast: '#00ADD3' },
   assets: {},
   defaultLang: 'en',
+  walletKind: 'wallet-api',
+  walletOrigins: '*',
 };
 
 interface World {
@@ -210,6 +212,14 @@ test('renderErrorPage escapes its texts and drops a javascript: homeUri', () => 
   assert.match(html, /Error 400/);
   assert.match(html, /<style nonce="n0nce">/);
   assert.doesNotMatch(html, /javascript:/);
+});
+
+test('with walletKind pwa the same-device button opens the PWA route /protocol/callback?authorization_request=<openid4vp URL>', async () => {
+  const w = await world({ frontend: { ...frontend, walletKind: 'pwa', urls: { ...frontend.urls, wallet: 'https://wallet.eudistack.example' } } });
+  const res = await loginPage(w, { authRequest: AUTH, state: 's1' });
+  assert.equal(res.statusCode, 200);
+  const href = /id="dv-wallet" href="([^"]+)"/.exec(res.body)?.[1]?.replaceAll('&amp;', '&');
+  assert.equal(href, `https://wallet.eudistack.example/protocol/callback?authorization_request=${encodeURIComponent(AUTH)}`);
 });
 
 test('logo, favicon, wallet URL and base path come from the configuration', async () => {

@@ -1,9 +1,11 @@
 /**
  * The wallet leg (OpenID4VP as the DOME wallet speaks it): `GET /oid4vp/auth-request/{id}`
  * hands out the signed request object once; `POST /oid4vp/auth-response` receives the
- * presentation (`direct_post`). Both are public (CORS `*`, as IN2). Presentation failures are
- * answered `400 invalid_request` with a precise description (OpenID4VP §8); 503 when a trust
- * service is down.
+ * presentation (`direct_post`). Both are public: CORS for `verifier.frontend.walletOrigins`
+ * (`*` by default, as IN2) on every answer and preflight (http/cors.ts `walletCors`).
+ * Presentation failures are answered `400 invalid_request` with a precise description
+ * (OpenID4VP §8); 503 when a trust service is down. The wallet is never answered 401: the
+ * wallet PWA logs its user out on any 401 (dome-wallet-pwa.md §5).
  */
 import type { FastifyInstance } from 'fastify';
 import { handleAuthorizationResponse, requestObjectKey, VerifierError } from '@dome-verifier/core';
@@ -11,24 +13,23 @@ import type { Runtime } from '../runtime.ts';
 import { NO_STORE } from '../http/error-response.ts';
 import { cpuBoundRoute, type Admission } from '../http/admission.ts';
 
-const CORS = { 'access-control-allow-origin': '*' } as const;
-
 export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime, admission: Admission): void {
   app.get<{ Params: { id: string } }>('/oid4vp/auth-request/:id', async (request, reply) => {
     const id = request.params.id;
     const jwt = /^[A-Za-z0-9_-]{20,64}$/.test(id) ? await runtime.store.take(requestObjectKey(id)) : undefined;
-    reply.headers({ ...CORS, ...NO_STORE });
+    reply.headers(NO_STORE);
     if (!jwt) return reply.code(404).send({ error: 'invalid_request_uri', error_description: 'unknown or already used request object' });
     return reply.type('application/oauth-authz-req+jwt').send(jwt);
   });
 
-  cpuBoundRoute(app, admission, '/oid4vp/auth-response', { headers: { ...CORS, ...NO_STORE } }, async (request, reply, params) => {
+  cpuBoundRoute(app, admission, '/oid4vp/auth-response', { headers: NO_STORE }, async (request, reply, params) => {
     try {
       await handleAuthorizationResponse(runtime.walletDeps, params);
     } catch (e) {
       // The catalogue maps presentation failures to invalid_client/401 for the token endpoint,
-      // where the presentation authenticates a client; here it answers a wallet request.
-      if (e instanceof VerifierError && e.error === 'invalid_client') {
+      // where the presentation authenticates a client; here it answers a wallet request, and a
+      // 401 would log the PWA's user out.
+      if (e instanceof VerifierError && (e.error === 'invalid_client' || e.status === 401)) {
         request.outcome = 'invalid_request';
         request.log.info({ code: e.code }, 'wallet presentation rejected');
         return reply.code(400).send({ error: 'invalid_request', error_description: e.message });
@@ -37,8 +38,4 @@ export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime, admission: 
     }
     return reply.send({});
   });
-
-  app.options('/oid4vp/*', async (_request, reply) =>
-    reply.headers({ ...CORS, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'Content-Type' }).code(204).send(),
-  );
 }

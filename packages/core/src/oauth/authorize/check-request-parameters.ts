@@ -1,12 +1,13 @@
 /**
  * Authorize steps 3–7 — `redirect_uri` registered (exact string match; from here on, errors are
- * redirected there with `error`, `state` and `iss`), `response_type=code`, a scope containing
- * `learcredential`, `state` present, and PKCE: S256 only, required for public clients
+ * redirected there with `error`, `state` and `iss`), `response_type=code`, a scope naming a
+ * DCQL profile, `state` present, and PKCE: S256 only, required for public clients
  * (`clientAuthenticationMethods: ["none"]`) and clients registered with `requireProofKey`.
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { Step } from '../../shared/pipeline.ts';
 import type { AuthorizeContext } from './context.ts';
+import { selectDcqlProfiles } from '../oid4vp/dcql.ts';
 
 export const checkRedirectUri: Step<AuthorizeContext> = {
   name: 'redirect-uri',
@@ -27,17 +28,16 @@ export const checkResponseType: Step<AuthorizeContext> = {
   },
 };
 
-/** `learcredential` (or DOME's registry spelling `openid_learcredential`) is required; these may accompany it. */
-const COMPANION_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
+/**
+ * Every scope but the OIDC companions (openid, profile, email, offline_access) must name a DCQL
+ * profile of the trust framework — by default `learcredential` (or DOME's registry spelling
+ * `openid_learcredential`), `learcredential.employee` and `learcredential.machine`, as IN2's V3
+ * — and at least one must (dcql.ts).
+ */
 export const checkScope: Step<AuthorizeContext> = {
   name: 'scope',
-  run({ state }) {
-    const scopes = (state.params.scope ?? '').split(' ').filter(Boolean);
-    const lear = scopes.filter((s) => s === 'learcredential' || s === 'openid_learcredential');
-    if (lear.length === 0) throw new VerifierError('ERR_AUTHZ_SCOPE', "the requested scope does not contain 'learcredential'");
-    if (scopes.some((s) => !COMPANION_SCOPES.has(s) && s !== 'learcredential' && s !== 'openid_learcredential')) {
-      throw new VerifierError('ERR_AUTHZ_SCOPE', 'only learcredential with openid, profile, email and offline_access is supported');
-    }
+  run({ deps, state }) {
+    selectDcqlProfiles(deps.policy.dcqlProfiles, state.params.scope);
   },
 };
 

@@ -7,6 +7,7 @@ import type { ClientKeyResolver } from '../client-auth/client-keys.ts';
 import type { LoginSessions } from '../login/login-sessions.ts';
 import type { LoginAdmission, LoginSlot } from '../login/login-admission.ts';
 import type { Signer } from '../tokens/create-access-token.ts';
+import type { DcqlProfiles } from '../oid4vp/dcql.ts';
 
 export interface AuthorizePolicy {
   issuer: string;
@@ -15,6 +16,8 @@ export interface AuthorizePolicy {
   requestObjectRequireExp: boolean;
   /** Request objects must carry an `aud` naming this issuer (DOME RPs that omit it need `false`). */
   requestObjectRequireAud: boolean;
+  /** The trust framework's DCQL profiles: the scopes an RP may ask for and what each requests of the wallet. */
+  dcqlProfiles: DcqlProfiles;
 }
 
 export interface AuthorizeDeps {

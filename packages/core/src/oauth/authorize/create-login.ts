@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { loginCookieName } from '../login/login-sessions.ts';
 import { createRequestObject, openId4VpUrl } from '../oid4vp/create-request-object.ts';
+import { dcqlQueryForScope } from '../oid4vp/dcql.ts';
 import type { AuthorizeContext, AuthorizeResult } from './context.ts';
 
 export const requestObjectKey = (id: string) => `reqobj:${id}`;
@@ -33,6 +34,7 @@ export async function createLogin({ deps, state }: AuthorizeContext): Promise<Au
     nonce: session.presentationNonce,
     nowSeconds: Math.floor(session.createdAt / 1000),
     expiresAtSeconds: Math.floor(session.createdAt / 1000) + Math.round(deps.logins.lifetimeMs / 1000),
+    dcqlQuery: dcqlQueryForScope(deps.policy.dcqlProfiles, session.scope),
   });
   await deps.store.set(requestObjectKey(requestId), requestObject, session.expiresAt - session.createdAt);
   // The page renders what the session stores; the URL keeps DOME's shape for wallets and tools that read it.

@@ -5,10 +5,16 @@
  * (the value the DOME wallet and IN2 V1/V2 use), `response_type: vp_token`, `response_mode:
  * direct_post`, the fixed DOME `scope`, `nonce`, `state` (the login session id), and a short
  * `exp` — the login lifetime, not IN2's 10 days.
+ *
+ * For the EUDIStack wallet PWA (dome-wallet-pwa.md §2–§3) and OpenID4VP 1.0 wallets it also
+ * carries the `dcql_query` of the login's scope (dcql.ts) and `client_metadata.vp_formats_supported`:
+ * the PWA selects by `dcql_query` and ignores `scope`; the deployed wallet's request DTO ignores
+ * claims it does not know and selects by `scope`. docs/compatibility.md lists who reads what.
  */
 import { randomUUID } from 'node:crypto';
 import { signJws } from '../../jose/jws.ts';
 import type { Signer } from '../tokens/create-access-token.ts';
+import { VP_FORMATS_SUPPORTED, type DcqlQuery } from './dcql.ts';
 
 export const DOME_PRESENTATION_SCOPE = 'dome.credentials.presentation.LEARCredentialEmployee';
 export const SELF_ISSUED_AUDIENCE = 'https://self-issued.me/v2';
@@ -19,6 +25,8 @@ export interface RequestObjectInput {
   nonce: string;
   nowSeconds: number;
   expiresAtSeconds: number;
+  /** The query the login's scope selects (`dcqlQueryForScope`). */
+  dcqlQuery: DcqlQuery;
 }
 
 export function createRequestObject(signer: Signer, input: RequestObjectInput): string {
@@ -35,6 +43,8 @@ export function createRequestObject(signer: Signer, input: RequestObjectInput): 
       scope: DOME_PRESENTATION_SCOPE,
       nonce: input.nonce,
       state: input.sessionId,
+      dcql_query: input.dcqlQuery,
+      client_metadata: { vp_formats_supported: VP_FORMATS_SUPPORTED },
       iat: input.nowSeconds,
       exp: input.expiresAtSeconds,
       jti: randomUUID(),
