@@ -79,3 +79,14 @@ test('client assertion jwk header style embeds the public key without kid; jti, 
   assert.deepEqual(p.aud, [AUD]);
   assert.equal(p.custom, 1);
 });
+
+test('client assertion accepts every key input the RP helpers take (loaded key, JWK, PEM); client_id defaults to the key\'s did:key', async () => {
+  const { k, vpJwt } = await setup();
+  const pem = k.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  for (const key of [k, k.privateJwk, pem]) {
+    const jwt = await createClientAssertion({ key, audience: AUD, vpJwt, now: () => NOW });
+    assert.deepEqual(decodeProtectedHeader(jwt), { alg: 'ES256', typ: 'JWT', kid: k.did });
+    const { payload } = await jwtVerify(jwt, didKeyToKeyObject(k.did), { currentDate: new Date(NOW), audience: AUD, issuer: k.did, subject: k.did });
+    assert.equal(payload.sub, k.did);
+  }
+});

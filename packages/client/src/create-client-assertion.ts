@@ -4,14 +4,22 @@
  * without padding; some clients put the raw JWT. All three can be produced.
  */
 import { nowSeconds, signEs256, uuid, type HeaderStyle } from './sign.ts';
-import type { SigningKey } from './keys.ts';
+import type { MachineKeyInput } from './keys.ts';
+import { resolveSigningKeySync } from './signing-key.ts';
 
 export type VpTokenEncoding = 'base64' | 'base64url' | 'raw';
 
 export interface CreateClientAssertionOptions {
-  /** client_id = machine did:key (iss, sub; header kid in the 'kid' style). */
-  clientId: string;
-  key: SigningKey;
+  /**
+   * client_id = machine did:key (iss, sub; header kid in the 'kid' style). Default: the did:key of
+   * `key` (required for a CryptoKey, whose did:key is not derived).
+   */
+  clientId?: string;
+  /**
+   * The machine's private key: a loaded key (`loadP256PrivateKey`), a KeyObject, a CryptoKey, a JWK
+   * (object or JSON), a PEM or a hex scalar — whatever the RP helpers take.
+   */
+  key: MachineKeyInput;
   /** Verifier URL (`verifier.backend.url`), sent as a single JSON string. */
   audience: string;
   vpJwt: string;
@@ -44,12 +52,15 @@ export function encodeVpToken(vpJwt: string, encoding: VpTokenEncoding = 'base64
 }
 
 export async function createClientAssertion(o: CreateClientAssertionOptions): Promise<string> {
+  const { signingKey, did } = resolveSigningKeySync(o.key);
+  const clientId = o.clientId ?? did;
+  if (clientId === undefined) throw new TypeError('createClientAssertion: clientId is required with a CryptoKey');
   const iat = nowSeconds(o.now);
   const exp = iat + (o.lifetimeSeconds ?? 60);
   const scale = o.msTimestamps ? 1000 : 1;
   const payload: Record<string, unknown> = {
-    iss: o.clientId,
-    sub: o.clientId,
+    iss: clientId,
+    sub: clientId,
     aud: o.audience,
     iat: iat * scale,
     exp: exp * scale,
@@ -57,5 +68,5 @@ export async function createClientAssertion(o: CreateClientAssertionOptions): Pr
     vp_token: encodeVpToken(o.vpJwt, o.vpTokenEncoding ?? 'base64'),
     ...o.extraClaims,
   };
-  return signEs256(payload, o.key, o.headerStyle ?? 'kid', o.clientId);
+  return signEs256(payload, signingKey, o.headerStyle ?? 'kid', clientId);
 }

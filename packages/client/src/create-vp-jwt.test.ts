@@ -70,3 +70,24 @@ test('VP JWT can be signed with a WebCrypto CryptoKey (jwk style derives the pub
   assert.notDeepEqual(jwk, k.publicJwk);
   await jwtVerify(jwt, pair.publicKey);
 });
+
+test('VP JWT accepts every key input the RP helpers take (loaded key, JWK, hex); the holder DID defaults to the key\'s did:key', async () => {
+  const k = generateP256Key();
+  const vc = await fakeVcJwt(k.did);
+  const hex = Buffer.from(k.privateJwk.d!, 'base64url').toString('hex');
+  for (const holderKey of [k, k.privateJwk, JSON.stringify(k.privateJwk), hex]) {
+    const jwt = await createVpJwt({ credentials: [vc], holderKey, now: () => NOW });
+    assert.deepEqual(decodeProtectedHeader(jwt), { alg: 'ES256', typ: 'JWT', kid: k.did });
+    const { payload } = await jwtVerify(jwt, didKeyToKeyObject(k.did), { currentDate: new Date(NOW) });
+    assert.equal(payload.iss, k.did);
+    assert.equal((payload.vp as Record<string, unknown>).holder, k.did);
+  }
+});
+
+test('VP JWT with a CryptoKey and no holder DID is refused before signing (no did:key to derive)', async () => {
+  const pair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  await assert.rejects(createVpJwt({ credentials: [await fakeVcJwt()], holderKey: pair.privateKey }), {
+    name: 'TypeError',
+    message: /holderDid/,
+  });
+});

@@ -4,16 +4,24 @@
  * SDK (`VpJwtBuilder`, header `jwk`, no `kid`) — dome-verifier-wire.md §3.3.
  */
 import { nowSeconds, signEs256, uuid, type HeaderStyle } from './sign.ts';
-import type { SigningKey } from './keys.ts';
+import type { MachineKeyInput } from './keys.ts';
+import { resolveSigningKeySync } from './signing-key.ts';
 
 export const VP_CONTEXT_V1 = 'https://www.w3.org/2018/credentials/v1';
 
 export interface CreateVpJwtOptions {
   /** Compact VC-JWTs; the verifier reads only the first. */
   credentials: string[];
-  holderKey: SigningKey;
-  /** did:key of the holder (iss, sub, vp.holder; header kid in the 'kid' style). */
-  holderDid: string;
+  /**
+   * The holder's private key: a loaded key (`loadP256PrivateKey`), a KeyObject, a CryptoKey, a JWK
+   * (object or JSON), a PEM or a hex scalar — whatever the RP helpers take.
+   */
+  holderKey: MachineKeyInput;
+  /**
+   * did:key of the holder (iss, sub, vp.holder; header kid in the 'kid' style). Default: the
+   * did:key of `holderKey` (required for a CryptoKey, whose did:key is not derived).
+   */
+  holderDid?: string;
   audience?: string;
   nonce?: string;
   /** Default 120. */
@@ -29,10 +37,13 @@ export async function createVpJwt(o: CreateVpJwtOptions): Promise<string> {
   for (const c of o.credentials) {
     if (typeof c !== 'string' || c.split('.').length !== 3) throw new TypeError('createVpJwt: credentials must be compact VC-JWTs');
   }
+  const { signingKey, did } = resolveSigningKeySync(o.holderKey);
+  const holderDid = o.holderDid ?? did;
+  if (holderDid === undefined) throw new TypeError('createVpJwt: holderDid is required with a CryptoKey holder key');
   const iat = nowSeconds(o.now);
   const payload: Record<string, unknown> = {
-    iss: o.holderDid,
-    sub: o.holderDid,
+    iss: holderDid,
+    sub: holderDid,
     nbf: iat,
     iat,
     exp: iat + (o.lifetimeSeconds ?? 120),
@@ -42,10 +53,10 @@ export async function createVpJwt(o: CreateVpJwtOptions): Promise<string> {
   if (o.nonce !== undefined) payload.nonce = o.nonce;
   payload.vp = {
     '@context': [VP_CONTEXT_V1],
-    holder: o.holderDid,
+    holder: holderDid,
     id: `urn:uuid:${uuid()}`,
     type: ['VerifiablePresentation'],
     verifiableCredential: [...o.credentials],
   };
-  return signEs256(payload, o.holderKey, o.headerStyle ?? 'kid', o.holderDid);
+  return signEs256(payload, signingKey, o.headerStyle ?? 'kid', holderDid);
 }
