@@ -48,6 +48,8 @@ export type { AuthorizeDeps, AuthorizePolicy, AuthorizeResult } from './oauth/au
 export { requestObjectKey } from './oauth/authorize/create-login.ts';
 export { createRequestObject, openId4VpUrl, DOME_PRESENTATION_SCOPE, SELF_ISSUED_AUDIENCE } from './oauth/oid4vp/create-request-object.ts';
 export { handleAuthorizationResponse, type WalletResponseDeps } from './oauth/oid4vp/handle-authorization-response.ts';
+export { decodeVpToken, VP_TOKEN_LIMITS, type DecodedVpToken, type VpTokenEncoding } from './oauth/oid4vp/decode-vp-token.ts';
+export { DEFAULT_SENT_QUERIES, typesSatisfy, vctSatisfies, type SentCredentialQuery, type SentQueryFormat } from './oauth/oid4vp/sent-queries.ts';
 export { employeeTokenVc, employeeProfile, subjectOf, tokenCredentialVc, credentialTokenClaims } from './credentials/token-credential.ts';
 export { USER_SCOPE } from './oauth/token/issue-user-tokens.ts';
 

@@ -19,17 +19,38 @@ import { checkIssuerTrusted } from './checks/check-issuer-trusted.ts';
 import { checkVcSignature } from './checks/check-vc-signature.ts';
 import { checkRevocation } from './checks/check-revocation.ts';
 import { checkMandator } from './checks/check-mandator.ts';
+import { checkAnsweredQuery } from './checks/check-answered-query.ts';
+import { checkSdJwtHolder, verifySdJwtAnswer } from './checks/check-sd-jwt-presentation.ts';
 
 export const PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = [
   parsePresentation,
   checkPresentationSession,
   checkCredentialType,
+  checkAnsweredQuery,
   checkCredentialFormat,
   checkCredentialTime,
   checkPresentationTime,
   checkHolderBinding,
   checkIssuerTrusted,
   checkVcSignature,
+  checkRevocation,
+  checkMandator,
+];
+
+/**
+ * An SD-JWT VC answer (wallet leg): the SD-JWT steps (which authenticate issuer and holder), then
+ * the very steps of the JWT path on the mapped credential — kind, answered query, format gate,
+ * validity, holder, TIL issuer (credentialsType, validFor), revocation (incl. the Token Status
+ * List), mandator.
+ */
+export const SD_JWT_PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = [
+  verifySdJwtAnswer,
+  checkCredentialType,
+  checkAnsweredQuery,
+  checkCredentialFormat,
+  checkCredentialTime,
+  checkSdJwtHolder,
+  checkIssuerTrusted,
   checkRevocation,
   checkMandator,
 ];
@@ -41,7 +62,7 @@ export async function verifyPresentation(
   options: { steps?: readonly Step<PresentationContext>[]; onFailure?: (f: StepFailure) => void } = {},
 ): Promise<VerifiedPresentation> {
   const ctx: PresentationContext = { input, deps, state: {} };
-  await runSteps(options.steps ?? PRESENTATION_CHECKS, ctx, options.onFailure);
+  await runSteps(options.steps ?? (input.sdJwt ? SD_JWT_PRESENTATION_CHECKS : PRESENTATION_CHECKS), ctx, options.onFailure);
   const { credential, vc, holderDid, vcCache } = ctx.state;
   const tokenVc = vcCache ? (vcCache.tokenVc ??= tokenCredentialVc(credential!)) : tokenCredentialVc(credential!);
   return { credential: credential!, tokenVc, holderDid, vcPayload: vc!.payload };
@@ -49,5 +70,5 @@ export async function verifyPresentation(
 
 /** Runs every check and lists every failure (for `inspect`). */
 export async function inspectPresentation(input: PresentationInput, deps: PresentationDeps): Promise<StepFailure[]> {
-  return runAllSteps(PRESENTATION_CHECKS, { input, deps, state: {} });
+  return runAllSteps(input.sdJwt ? SD_JWT_PRESENTATION_CHECKS : PRESENTATION_CHECKS, { input, deps, state: {} });
 }
