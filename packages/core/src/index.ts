@@ -23,8 +23,8 @@ export { createStatusListChecker, decodeEncodedList, bitAt, type StatusListCheck
 
 export { mapLearCredential, classify, LEGACY_TYPES, BUMPED_TYPES, type LearCredential, type Power, type CredentialKind, type CredentialFamily } from './credentials/lear-credential.ts';
 export { createCredentialCache, type CredentialCache } from './credentials/credential-cache.ts';
-export { verifyPresentation, inspectPresentation, PRESENTATION_CHECKS } from './credentials/verify-presentation.ts';
-export type { PresentationDeps, PresentationInput, PresentationPolicy, VerifiedPresentation, X5cVerifier } from './credentials/context.ts';
+export { verifyPresentation, inspectPresentation, PRESENTATION_CHECKS, SD_JWT_PRESENTATION_CHECKS } from './credentials/verify-presentation.ts';
+export type { PresentationDeps, PresentationInput, JwtPresentationInput, SdJwtPresentationInput, PresentationPolicy, VerifiedPresentation, X5cVerifier } from './credentials/context.ts';
 
 export { createClientKeyResolver, type ClientKeyResolver } from './oauth/client-auth/client-keys.ts';
 export { authenticateClient, CLIENT_AUTH_STEPS } from './oauth/client-auth/authenticate-client.ts';
@@ -68,7 +68,7 @@ export {
   type InspectOptions,
 } from './inspect/index.ts';
 
-// SD-JWT VC verification and IETF Token Status Lists (foundation; not yet wired into the endpoints).
+// SD-JWT VC verification (the wallet leg runs it: SD_JWT_PRESENTATION_CHECKS) and IETF Token Status Lists.
 export {
   verifySdJwtPresentation, inspectSdJwt, SD_JWT_STEPS, type VerifiedSdJwt, type StatusListReference,
 } from './credentials/sd-jwt/verify-sd-jwt.ts';
