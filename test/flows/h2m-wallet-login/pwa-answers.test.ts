@@ -10,7 +10,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { issueSdJwtVc, trustedServiceEntry, type IssueSdJwtOptions } from '@dome-verifier/dev-issuer';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { issueSdJwtVc, issueTokenStatusList, trustedServiceEntry, type IssueSdJwtOptions } from '@dome-verifier/dev-issuer';
 import { DEFAULT_SENT_QUERIES } from '@dome-verifier/core';
 import { createLogger } from '../../../packages/server/src/logger.ts';
 import { createWorld, decodePart, ISSUER_DID, newMachine, ORG, TYPES, type MachineClient, type World } from '../../support/world.ts';
@@ -28,15 +30,34 @@ describe('every answer either DOME wallet gives', () => {
   const rp: MachineClient = newMachine();
   const user: MachineClient = newMachine();
   const lines: string[] = [];
+  let statusServer: Server;
+  let statusBase = '';
+  const statusLists = new Map<string, string>();
   before(async () => {
+    statusServer = createServer((req, res) => {
+      const body = statusLists.get(req.url ?? '');
+      if (!body) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/statuslist+jwt' }).end(body);
+    });
+    await new Promise<void>((r) => statusServer.listen(0, '127.0.0.1', r));
+    statusBase = `http://127.0.0.1:${(statusServer.address() as AddressInfo).port}`;
     const sink = new Writable({ write: (chunk: Buffer, _e, cb) => void (lines.push(chunk.toString()), cb()) });
     w = await createWorld({
       til: { [ISSUER_DID]: { types: [...TYPES, W3C, SD] } },
       logger: createLogger('info', sink),
+      env: { VERIFIER_BACKEND_OUTBOUND_ALLOWINSECURE: 'true' },
       clients: [trustedServiceEntry({ clientId: rp.did, url: 'https://rp.example', issuerUrl: 'https://verifier.test', grantTypes: ['authorization_code'], redirectUris: [CB] })],
     });
+    for (const encoding of ['ietf', 'in2'] as const) {
+      const uri = `${statusBase}/tsl-${encoding}`;
+      statusLists.set(`/tsl-${encoding}`, issueTokenStatusList({ uri, bits: 1, encoding, statuses: [0, 0, 0, 1], seal: w.pki.seal, chain: [w.pki.intermediate], organizationIdentifier: ORG, iat: new Date(w.clock.now() - 60_000) }));
+    }
   });
-  after(() => w.close());
+  after(async () => {
+    await w.close();
+    statusServer.closeAllConnections();
+    await new Promise((r) => statusServer.close(r));
+  });
 
   const start = () => startLogin(w, { client_id: rp.did, redirect_uri: CB, response_type: 'code', scope: 'openid learcredential', state: crypto.randomUUID(), nonce: 'rp-nonce' });
   const nowS = () => Math.floor(w.clock.now() / 1000);
@@ -160,6 +181,16 @@ describe('every answer either DOME wallet gives', () => {
       await assertRefused(second, await pwa(second, credential, { vpToken: answered.form!.vp_token }), code);
     }
   });
+
+  for (const encoding of ['ietf', 'in2'] as const) {
+    test(`an SD-JWT VC revoked in its Token Status List (${encoding === 'ietf' ? 'IETF ZLIB, LSB first' : 'IN2 GZIP, MSB first'}) is refused (ERR_VC_REVOKED); status 0 logs in`, async () => {
+      const uri = `${statusBase}/tsl-${encoding}`;
+      const revoked = await start();
+      await assertRefused(revoked, await pwa(revoked, sdJwtVc({ statusList: { uri, idx: 3 } })), 'ERR_VC_REVOKED');
+      const valid = await start();
+      assert.equal((await pwa(valid, sdJwtVc({ statusList: { uri, idx: 2 } }))).status, 200);
+    });
+  }
 
   const other = newMachine();
   const refusals: Array<[string, () => string, PwaTamper, string]> = [
