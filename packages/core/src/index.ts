@@ -23,7 +23,7 @@ export { createStatusListChecker, decodeEncodedList, bitAt, type StatusListCheck
 
 export { mapLearCredential, classify, LEGACY_TYPES, BUMPED_TYPES, type LearCredential, type Power, type CredentialKind, type CredentialFamily } from './credentials/lear-credential.ts';
 export { createCredentialCache, type CredentialCache } from './credentials/credential-cache.ts';
-export { verifyPresentation, inspectPresentation, PRESENTATION_CHECKS, SD_JWT_PRESENTATION_CHECKS } from './credentials/verify-presentation.ts';
+export { verifyPresentation, inspectPresentation, PRESENTATION_CHECKS, WALLET_PRESENTATION_CHECKS, SD_JWT_PRESENTATION_CHECKS } from './credentials/verify-presentation.ts';
 export type { PresentationDeps, PresentationInput, JwtPresentationInput, SdJwtPresentationInput, PresentationPolicy, VerifiedPresentation, X5cVerifier } from './credentials/context.ts';
 
 export { createClientKeyResolver, type ClientKeyResolver } from './oauth/client-auth/client-keys.ts';

@@ -26,7 +26,6 @@ export const PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = [
   parsePresentation,
   checkPresentationSession,
   checkCredentialType,
-  checkAnsweredQuery,
   checkCredentialFormat,
   checkCredentialTime,
   checkPresentationTime,
@@ -36,6 +35,14 @@ export const PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = [
   checkRevocation,
   checkMandator,
 ];
+
+/**
+ * A VP JWT answer of the wallet leg: the same pipeline plus `answered-query` after
+ * `credential-type` (the credential's types satisfy the DCQL query the vp_token map key names).
+ */
+export const WALLET_PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = PRESENTATION_CHECKS.flatMap((s) =>
+  s === checkCredentialType ? [s, checkAnsweredQuery] : [s],
+);
 
 /**
  * An SD-JWT VC answer (wallet leg): the SD-JWT steps (which authenticate issuer and holder), then
@@ -55,6 +62,11 @@ export const SD_JWT_PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = 
   checkMandator,
 ];
 
+/** The pipeline for an input: SD-JWT VC, wallet-leg VP JWT (it answers a query), or VP JWT. */
+function stepsFor(input: PresentationInput): readonly Step<PresentationContext>[] {
+  return input.sdJwt ? SD_JWT_PRESENTATION_CHECKS : input.query ? WALLET_PRESENTATION_CHECKS : PRESENTATION_CHECKS;
+}
+
 /** Runs the pipeline, stopping at the first failure (the server's mode). */
 export async function verifyPresentation(
   input: PresentationInput,
@@ -62,7 +74,7 @@ export async function verifyPresentation(
   options: { steps?: readonly Step<PresentationContext>[]; onFailure?: (f: StepFailure) => void } = {},
 ): Promise<VerifiedPresentation> {
   const ctx: PresentationContext = { input, deps, state: {} };
-  await runSteps(options.steps ?? (input.sdJwt ? SD_JWT_PRESENTATION_CHECKS : PRESENTATION_CHECKS), ctx, options.onFailure);
+  await runSteps(options.steps ?? stepsFor(input), ctx, options.onFailure);
   const { credential, vc, holderDid, vcCache } = ctx.state;
   const tokenVc = vcCache ? (vcCache.tokenVc ??= tokenCredentialVc(credential!)) : tokenCredentialVc(credential!);
   return { credential: credential!, tokenVc, holderDid, vcPayload: vc!.payload };
@@ -70,5 +82,5 @@ export async function verifyPresentation(
 
 /** Runs every check and lists every failure (for `inspect`). */
 export async function inspectPresentation(input: PresentationInput, deps: PresentationDeps): Promise<StepFailure[]> {
-  return runAllSteps(input.sdJwt ? SD_JWT_PRESENTATION_CHECKS : PRESENTATION_CHECKS, { input, deps, state: {} });
+  return runAllSteps(stepsFor(input), { input, deps, state: {} });
 }
