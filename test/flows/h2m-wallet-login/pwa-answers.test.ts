@@ -132,6 +132,21 @@ describe('every answer either DOME wallet gives', () => {
     assertSection6Claims(await exchange(login), 'LEARCredentialEmployee');
   });
 
+  test('the deployed wallet\'s own Authorization: Bearer header is ignored (the answer logs in)', async () => {
+    const login = await start();
+    const ro = decodePart((await w.app.inject({ method: 'GET', url: login.requestPath })).body);
+    const { createVpJwt } = await import('@dome-verifier/client');
+    const credential = w.issue({ kind: 'employee', mandatee: { id: user.did, firstName: 'Ana', lastName: 'Ruiz', email: 'ana@example.org' } });
+    const vpJwt = await createVpJwt({ credentials: [credential], holderKey: user.privateKey, holderDid: user.did, audience: 'https://self-issued.me/v2', nonce: String(ro.nonce), now: () => w.clock.now() });
+    const res = await w.app.inject({
+      method: 'POST', url: '/oid4vp/auth-response',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer eyJhbGciOiJub25lIn0.e30.' },
+      payload: new URLSearchParams({ state: String(ro.state), vp_token: Buffer.from(vpJwt).toString('base64url'), presentation_submission: '{"id":"x","definition_id":"y","descriptor_map":[]}' }).toString(),
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    await exchange(login);
+  });
+
   test('the PWA with a VCDM 2.0 JWT VC: base64 of {lear_employee_jwt_vc: [VP JWT]}, header jwk + thumbprint kid, aud = client_id, id instead of jti', async () => {
     const login = await start();
     const res = await pwa(login, jwtVc());
