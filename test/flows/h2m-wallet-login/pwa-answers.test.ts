@@ -210,6 +210,8 @@ describe('every answer either DOME wallet gives', () => {
   const other = newMachine();
   const refusals: Array<[string, () => string, PwaTamper, string]> = [
     ['a map key naming no credential query this login sent', () => jwtVc(), { queryId: 'lear_machine_jwt_vc' }, 'ERR_VP_TOKEN_QUERY_UNKNOWN'],
+    ['two presentations (one per query) in one vp_token', () => jwtVc(), { vpToken: Buffer.from(JSON.stringify({ lear_employee_jwt_vc: ['eyJh.eyJi.c2ln'], lear_employee_sd_jwt: 'eyJh.eyJi.c2ln~WyJhIl0~eyJh.eyJi.c2ln' })).toString('base64') }, 'ERR_VP_TOKEN_PRESENTATIONS'],
+    ['a vp_token that is base64 of neither a presentation nor a DCQL map', () => jwtVc(), { vpToken: Buffer.from('not a presentation').toString('base64') }, 'ERR_VP_TOKEN_ENCODING'],
     ['an SD-JWT VC under the jwt_vc_json query', () => sdJwtVc(), { queryId: 'lear_employee_jwt_vc' }, 'ERR_VP_TOKEN_QUERY_MISMATCH'],
     ['a VP signed by another key than the credential cnf.jwk', () => jwtVc(), { signWith: other }, 'ERR_HOLDER_BINDING'],
     ['a VP header kid that is not the JWK thumbprint', () => jwtVc(), { kid: 'not-the-thumbprint' }, 'ERR_HOLDER_BINDING'],

@@ -64,7 +64,13 @@ export async function handleAuthorizationResponse(deps: WalletResponseDeps, para
 
   let verified;
   try {
-    const answer = decodeVpToken(vpToken, deps.sentQueries?.(session) ?? DEFAULT_SENT_QUERIES);
+    let answer;
+    try {
+      answer = decodeVpToken(vpToken, deps.sentQueries?.(session) ?? DEFAULT_SENT_QUERIES);
+    } catch (e) {
+      if (e instanceof VerifierError) deps.onStepFailure?.({ step: 'vp-token', error: e });
+      throw e;
+    }
     const common = { expectedKind: 'employee' as const, nonce: session.presentationNonce, ...(answer.query ? { query: answer.query } : {}) };
     verified = await verifyPresentation(
       answer.format === 'dc+sd-jwt'
