@@ -23,8 +23,8 @@ export { createStatusListChecker, decodeEncodedList, bitAt, type StatusListCheck
 
 export { mapLearCredential, classify, LEGACY_TYPES, BUMPED_TYPES, type LearCredential, type Power, type CredentialKind, type CredentialFamily } from './credentials/lear-credential.ts';
 export { createCredentialCache, type CredentialCache } from './credentials/credential-cache.ts';
-export { verifyPresentation, inspectPresentation, PRESENTATION_CHECKS } from './credentials/verify-presentation.ts';
-export type { PresentationDeps, PresentationInput, PresentationPolicy, VerifiedPresentation, X5cVerifier } from './credentials/context.ts';
+export { verifyPresentation, inspectPresentation, PRESENTATION_CHECKS, WALLET_PRESENTATION_CHECKS, SD_JWT_PRESENTATION_CHECKS } from './credentials/verify-presentation.ts';
+export type { PresentationDeps, PresentationInput, JwtPresentationInput, SdJwtPresentationInput, PresentationPolicy, VerifiedPresentation, X5cVerifier } from './credentials/context.ts';
 
 export { createClientKeyResolver, type ClientKeyResolver } from './oauth/client-auth/client-keys.ts';
 export { authenticateClient, CLIENT_AUTH_STEPS } from './oauth/client-auth/authenticate-client.ts';
@@ -61,6 +61,8 @@ export {
   type DcqlQuery,
 } from './oauth/oid4vp/dcql.ts';
 export { handleAuthorizationResponse, type WalletResponseDeps } from './oauth/oid4vp/handle-authorization-response.ts';
+export { decodeVpToken, VP_TOKEN_LIMITS, type DecodedVpToken, type VpTokenEncoding } from './oauth/oid4vp/decode-vp-token.ts';
+export { DEFAULT_SENT_QUERIES, typesSatisfy, vctSatisfies, type SentCredentialQuery, type SentQueryFormat } from './oauth/oid4vp/sent-queries.ts';
 export { employeeTokenVc, employeeProfile, subjectOf, tokenCredentialVc, credentialTokenClaims } from './credentials/token-credential.ts';
 export { USER_SCOPE } from './oauth/token/issue-user-tokens.ts';
 
@@ -79,7 +81,7 @@ export {
   type InspectOptions,
 } from './inspect/index.ts';
 
-// SD-JWT VC verification and IETF Token Status Lists (foundation; not yet wired into the endpoints).
+// SD-JWT VC verification (the wallet leg runs it: SD_JWT_PRESENTATION_CHECKS) and IETF Token Status Lists.
 export {
   verifySdJwtPresentation, inspectSdJwt, SD_JWT_STEPS, type VerifiedSdJwt, type StatusListReference,
 } from './credentials/sd-jwt/verify-sd-jwt.ts';

@@ -247,6 +247,8 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     issuer,
     logins,
     presentationAudiences: [...new Set([...audiences, identity.did, issuer])],
+    // The request object's client_id (create-request-object.ts): the verifier did:key.
+    clientId: identity.did,
   };
 
   return {

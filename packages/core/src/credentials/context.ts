@@ -9,6 +9,8 @@ import type { TokenStatusListChecker } from '../trust/token-status-list.ts';
 import type { VerifiedChain } from '../keys/x509.ts';
 import type { CredentialKind, LearCredential } from './lear-credential.ts';
 import type { CachedCredential, CredentialCache } from './credential-cache.ts';
+import type { SentCredentialQuery } from '../oauth/oid4vp/sent-queries.ts';
+import type { VerifiedSdJwt } from './sd-jwt/verify-sd-jwt.ts';
 
 /** Verifies an `x5c` chain to the configured trust anchors at a time (cached; see keys/x509.ts). */
 export type X5cVerifier = (x5c: unknown, nowMs: number) => VerifiedChain;
@@ -44,16 +46,30 @@ export interface PresentationDeps {
   credentials?: CredentialCache;
 }
 
-export interface PresentationInput {
-  /** Compact VP JWT (already decoded from base64 when it came so). */
-  vpJwt: string;
+interface PresentationInputCommon {
   expectedKind: CredentialKind;
   /** Who must have made the presentation (the authenticated client_id in M2M). */
   presenter?: string;
   /** OpenID4VP session values (H2M): the VP must echo the nonce and name an accepted audience. */
   nonce?: string;
   audiences?: readonly string[];
+  /** Wallet leg: the DCQL credential query the presentation answers (the vp_token map key). */
+  query?: SentCredentialQuery;
 }
+
+/** A JWT VC presentation: the compact VP JWT (already decoded from base64 when it came so). */
+export interface JwtPresentationInput extends PresentationInputCommon {
+  vpJwt: string;
+  sdJwt?: undefined;
+}
+
+/** An SD-JWT VC presentation (wallet leg): `<issuer-jwt>~…~<kb-jwt>` and the KB-JWT `aud` to require. */
+export interface SdJwtPresentationInput extends PresentationInputCommon {
+  vpJwt?: undefined;
+  sdJwt: { presentation: string; audience: string };
+}
+
+export type PresentationInput = JwtPresentationInput | SdJwtPresentationInput;
 
 export interface PresentationState {
   vp?: DecodedJws;
@@ -64,6 +80,8 @@ export interface PresentationState {
   /** DID (did:key) of the presenter whose key verified the VP. */
   holderDid?: string;
   holderKey?: KeyObject;
+  /** SD-JWT VC answers: the verified presentation (its issuer JWT is `vc`). */
+  sdJwt?: VerifiedSdJwt;
 }
 
 export interface PresentationContext {

@@ -19,6 +19,8 @@ import { checkIssuerTrusted } from './checks/check-issuer-trusted.ts';
 import { checkVcSignature } from './checks/check-vc-signature.ts';
 import { checkRevocation } from './checks/check-revocation.ts';
 import { checkMandator } from './checks/check-mandator.ts';
+import { checkAnsweredQuery } from './checks/check-answered-query.ts';
+import { checkSdJwtHolder, verifySdJwtAnswer } from './checks/check-sd-jwt-presentation.ts';
 
 export const PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = [
   parsePresentation,
@@ -34,6 +36,37 @@ export const PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = [
   checkMandator,
 ];
 
+/**
+ * A VP JWT answer of the wallet leg: the same pipeline plus `answered-query` after
+ * `credential-type` (the credential's types satisfy the DCQL query the vp_token map key names).
+ */
+export const WALLET_PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = PRESENTATION_CHECKS.flatMap((s) =>
+  s === checkCredentialType ? [s, checkAnsweredQuery] : [s],
+);
+
+/**
+ * An SD-JWT VC answer (wallet leg): the SD-JWT steps (which authenticate issuer and holder), then
+ * the very steps of the JWT path on the mapped credential — kind, answered query, format gate,
+ * validity, holder, TIL issuer (credentialsType, validFor), revocation (incl. the Token Status
+ * List), mandator.
+ */
+export const SD_JWT_PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = [
+  verifySdJwtAnswer,
+  checkCredentialType,
+  checkAnsweredQuery,
+  checkCredentialFormat,
+  checkCredentialTime,
+  checkSdJwtHolder,
+  checkIssuerTrusted,
+  checkRevocation,
+  checkMandator,
+];
+
+/** The pipeline for an input: SD-JWT VC, wallet-leg VP JWT (it answers a query), or VP JWT. */
+function stepsFor(input: PresentationInput): readonly Step<PresentationContext>[] {
+  return input.sdJwt ? SD_JWT_PRESENTATION_CHECKS : input.query ? WALLET_PRESENTATION_CHECKS : PRESENTATION_CHECKS;
+}
+
 /** Runs the pipeline, stopping at the first failure (the server's mode). */
 export async function verifyPresentation(
   input: PresentationInput,
@@ -41,7 +74,7 @@ export async function verifyPresentation(
   options: { steps?: readonly Step<PresentationContext>[]; onFailure?: (f: StepFailure) => void } = {},
 ): Promise<VerifiedPresentation> {
   const ctx: PresentationContext = { input, deps, state: {} };
-  await runSteps(options.steps ?? PRESENTATION_CHECKS, ctx, options.onFailure);
+  await runSteps(options.steps ?? stepsFor(input), ctx, options.onFailure);
   const { credential, vc, holderDid, vcCache } = ctx.state;
   const tokenVc = vcCache ? (vcCache.tokenVc ??= tokenCredentialVc(credential!)) : tokenCredentialVc(credential!);
   return { credential: credential!, tokenVc, holderDid, vcPayload: vc!.payload };
@@ -49,5 +82,5 @@ export async function verifyPresentation(
 
 /** Runs every check and lists every failure (for `inspect`). */
 export async function inspectPresentation(input: PresentationInput, deps: PresentationDeps): Promise<StepFailure[]> {
-  return runAllSteps(PRESENTATION_CHECKS, { input, deps, state: {} });
+  return runAllSteps(stepsFor(input), { input, deps, state: {} });
 }

@@ -66,7 +66,7 @@ export const ERROR_CODES = {
   ERR_CLIENT_JWKS_INVALID: e('invalid_client', 401, "The client's jwkSetUrl did not return a usable JWKS."),
 
   // --- presentation ---------------------------------------------------------------------------
-  ERR_VP_TOKEN_ENCODING: e('invalid_client', 401, 'vp_token is neither base64/base64url of a JWT nor a compact JWT.'),
+  ERR_VP_TOKEN_ENCODING: e('invalid_client', 401, 'vp_token is neither base64/base64url of a JWT (or, at the wallet endpoint, of an SD-JWT or DCQL map) nor a compact JWT, SD-JWT or DCQL JSON map within the size, nesting and entry caps.'),
   ERR_VP_MALFORMED: e('invalid_client', 401, 'The Verifiable Presentation is malformed (JWS, vp claim, verifiableCredential).'),
   ERR_VP_SIGNATURE: e('invalid_client', 401, "The presentation is not signed by the holder's key."),
   ERR_VP_EXPIRED: e('invalid_client', 401, 'The presentation has expired.'),
@@ -109,6 +109,9 @@ export const ERROR_CODES = {
   ERR_LOGIN_ANSWER_IN_PROGRESS: e('invalid_request', 409, 'Another answer to this login is being verified (its lease, `verifier.backend.login.answerLeaseSeconds`, has not lapsed); `Retry-After` says when to post again.'),
   ERR_VP_NONCE: e('invalid_client', 401, 'The presentation nonce is not the one of this login session.'),
   ERR_VP_AUDIENCE: e('invalid_client', 401, 'The presentation has no aud, or one this verifier does not accept.'),
+  ERR_VP_TOKEN_QUERY_UNKNOWN: e('invalid_request', 400, 'A key of the vp_token DCQL map names no credential query this login sent.'),
+  ERR_VP_TOKEN_QUERY_MISMATCH: e('invalid_request', 400, 'The presented credential does not satisfy the credential query it answers (format jwt_vc_json ↔ VP JWT of a listed type, dc+sd-jwt ↔ SD-JWT with a listed vct).'),
+  ERR_VP_TOKEN_PRESENTATIONS: e('invalid_request', 400, 'The vp_token carries more than one presentation; one credential answers a login.'),
 
   // --- code and refresh grants -------------------------------------------------------------
   ERR_GRANT_CODE_INVALID: e('invalid_grant', 400, 'The authorization code is unknown, expired, or was issued to another client or redirect_uri.'),
@@ -128,7 +131,7 @@ export const ERROR_CODES = {
   ERR_RATE_LIMITED: e('temporarily_unavailable', 429, 'The client address or client id exceeded its request rate (`server.rateLimit.*`); refused before any processing, retry after `Retry-After` seconds.'),
   ERR_SERVER: e('server_error', 500, 'Unexpected internal failure (logged with a request id).'),
 
-  // --- SD-JWT VC (wallet leg; verification foundation, not yet wired to an endpoint) -------
+  // --- SD-JWT VC (wallet leg: dc+sd-jwt answers) ----------------------------------------------
   ERR_SD_JWT_MALFORMED: e('invalid_request', 400, 'The SD-JWT presentation is not `<issuer-jwt>~<disclosure>~…~<kb-jwt>`, or a part of it is not well-formed.'),
   ERR_SD_JWT_TOO_LARGE: e('invalid_request', 400, 'The SD-JWT presentation exceeds the size, disclosure-count or nesting caps.'),
   ERR_SD_JWT_HEADER: e('invalid_request', 400, 'The issuer JWT header is not acceptable (typ other than dc+sd-jwt, alg not allowed, crit).'),

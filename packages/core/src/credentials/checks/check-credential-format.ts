@@ -25,7 +25,8 @@ export const checkCredentialFormat: Step<PresentationContext> = {
     if (c.family === 'bumped' && deps.formats?.bumped === false) {
       throw new VerifierError('ERR_FORMAT_BUMPED_DISABLED', `credential format ${c.credentialType} is temporarily disabled`);
     }
-    if (c.family !== 'bumped') return;
+    // The SD-JWT envelope (typ dc+sd-jwt, cnf.jwk) was checked by the SD-JWT steps.
+    if (c.family !== 'bumped' || state.sdJwt) return;
     if (vc.payload.vc !== undefined) throw envelope('must carry its claims at the JWT root, not in a vc claim');
     if (vc.header.typ !== 'vc+jwt') throw envelope('JWS typ must be vc+jwt');
     const ctx = vc.payload['@context'];

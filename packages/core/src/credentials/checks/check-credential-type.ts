@@ -10,16 +10,21 @@ const EXPECTED = { machine: 'LEARCredentialMachine', employee: 'LEARCredentialEm
 export const checkCredentialType: Step<PresentationContext> = {
   name: 'credential-type',
   run({ input, state }) {
-    const vc = state.vc && credentialObject(state.vc.payload);
-    if (!vc) throw new VerifierError('ERR_VC_MALFORMED', 'the credential JWT has no vc claim');
-    const mapped = mapLearCredential(vc);
-    if (!mapped.ok) {
-      const { code } = mapped;
-      throw new VerifierError(code, code === 'ERR_VC_TYPE' ? `invalid credential type: expected ${EXPECTED[input.expectedKind]}` : `the credential ${mapped.reason}`);
+    // An SD-JWT VC arrives mapped (sd-jwt-presentation); a JWT VC is mapped here.
+    let credential = state.credential;
+    if (!credential) {
+      const vc = state.vc && credentialObject(state.vc.payload);
+      if (!vc) throw new VerifierError('ERR_VC_MALFORMED', 'the credential JWT has no vc claim');
+      const mapped = mapLearCredential(vc);
+      if (!mapped.ok) {
+        const { code } = mapped;
+        throw new VerifierError(code, code === 'ERR_VC_TYPE' ? `invalid credential type: expected ${EXPECTED[input.expectedKind]}` : `the credential ${mapped.reason}`);
+      }
+      credential = mapped.credential;
     }
-    if (mapped.credential.kind !== input.expectedKind) {
+    if (credential.kind !== input.expectedKind) {
       throw new VerifierError('ERR_VC_TYPE', `invalid credential type: expected ${EXPECTED[input.expectedKind]}`);
     }
-    state.credential = mapped.credential;
+    state.credential = credential;
   },
 };

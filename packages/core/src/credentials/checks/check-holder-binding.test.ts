@@ -6,6 +6,7 @@ import { decodeJws, signJws, type DecodedJws, type JwsHeader } from '../../jose/
 import type { ErrorCode } from '../../errors/codes.ts';
 import type { PresentationContext, PresentationState } from '../context.ts';
 import { checkHolderBinding } from './check-holder-binding.ts';
+import { jwkThumbprint } from '../../jose/keys.ts';
 import { credentialState, DECODE, loadTestPki, presentationContext, verifierError } from './test-fixtures.ts';
 
 let holder: P256KeyPair;
@@ -174,6 +175,19 @@ describe('checkHolderBinding: refused presentations', () => {
   test('refuses a header jwk that is not the key of the DID the VP names', () => {
     const vp = presentation(other, { header: { kid: undefined, jwk: other.publicJwk }, payload: { iss: holder.did, sub: holder.did } });
     rejects(ctx({ vp, ...credential(holder.did) }), 'ERR_HOLDER_BINDING', 'the presentation header jwk is not the key of the named holder');
+  });
+
+  test('accepts the PWA dialect: header jwk of the holder with kid = its RFC 7638 thumbprint (dome-wallet-pwa.md §4.4)', () => {
+    const kid = jwkThumbprint(holder.publicJwk as unknown as Record<string, unknown>);
+    const c = ctx({ vp: presentation(holder, { header: { kid, jwk: holder.publicJwk } }), ...credential(holder.did) });
+    checkHolderBinding.run(c);
+    assert.equal(c.state.holderDid, holder.did);
+  });
+
+  test('refuses a header jwk whose non-DID kid is not its JWK thumbprint', () => {
+    const kid = jwkThumbprint(other.publicJwk as unknown as Record<string, unknown>);
+    const vp = presentation(holder, { header: { kid, jwk: holder.publicJwk } });
+    rejects(ctx({ vp, ...credential(holder.did) }), 'ERR_HOLDER_BINDING', 'the presentation header kid is not the JWK thumbprint of its jwk');
   });
 
   test('refuses a header jwk that carries a private key or is not a key', () => {

@@ -15,7 +15,7 @@ import { VerifierError } from '../../errors/verifier-error.ts';
 import { isRecord } from '../../shared/json.ts';
 import type { Step } from '../../shared/pipeline.ts';
 import type { PresentationContext } from '../context.ts';
-import { boundDid } from '../lear-credential.ts';
+import { boundDid, type LearCredential } from '../lear-credential.ts';
 
 const asDid = (v: unknown): string | undefined => (typeof v === 'string' && v.startsWith('did:') ? stripFragment(v) : undefined);
 const binding = (msg: string) => new VerifierError('ERR_HOLDER_BINDING', msg);
@@ -43,6 +43,12 @@ export const checkHolderBinding: Step<PresentationContext> = {
         jwkDid = undefined;
       }
       if (signerDid !== undefined && jwkDid !== signerDid) throw binding('the presentation header jwk is not the key of the named holder');
+      // The PWA sends kid = the RFC 7638 thumbprint of jwk (dome-wallet-pwa.md §4.4): a kid that
+      // is not a DID must be exactly that.
+      const kid = vp.header.kid;
+      if (typeof kid === 'string' && !kid.startsWith('did:') && kid !== thumbprintOf(vp.header.jwk)) {
+        throw binding('the presentation header kid is not the JWK thumbprint of its jwk');
+      }
       signerDid ??= jwkDid;
     } else if (signerDid !== undefined) {
       if (!isDidKey(signerDid)) throw binding('only did:key holders are supported');
@@ -61,23 +67,7 @@ export const checkHolderBinding: Step<PresentationContext> = {
       throw new VerifierError('ERR_VP_SIGNATURE', "the presentation signature does not verify with the holder's key");
     }
 
-    // VCDM 2.0 / SD-JWT: the holder is mandate.mandatee.id; a root `sub` must name the same one.
-    if (credential.family === 'bumped' && vc.payload.sub !== undefined && vc.payload.sub !== credential.mandatee.id) {
-      throw binding('the credential sub names another holder than mandate.mandatee.id');
-    }
-    const bound = boundDid(credential, vc.payload.sub);
-    const cnf = isRecord(vc.payload.cnf) && isRecord(vc.payload.cnf.jwk) ? vc.payload.cnf.jwk : undefined;
-    if (!bound && !cnf) throw binding('the credential is not bound to a holder (no subject DID, no cnf.jwk)');
-    if (bound !== undefined && bound !== signerDid) throw binding('the presentation was signed by another key than the credential holder');
-    if (cnf) {
-      let same = false;
-      try {
-        same = jwkThumbprint(cnf) === jwkThumbprint(exportPublicJwk(key));
-      } catch {
-        same = false;
-      }
-      if (!same) throw binding('the presentation key does not match the credential cnf.jwk');
-    }
+    assertCredentialHolder(credential, vc.payload, key, signerDid);
     if (input.presenter !== undefined && signerDid !== input.presenter) {
       throw new VerifierError('ERR_PRESENTER_NOT_CLIENT', 'the presentation holder is not the authenticated client');
     }
@@ -85,3 +75,37 @@ export const checkHolderBinding: Step<PresentationContext> = {
     state.holderKey = key;
   },
 };
+
+function thumbprintOf(jwk: unknown): string | undefined {
+  try {
+    return isRecord(jwk) ? jwkThumbprint(jwk) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The credential is bound to the holder whose `key` signed the presentation (the VP JWT, or the
+ * KB-JWT of an SD-JWT VC), held by `signerDid`: VCDM 2.0 / SD-JWT VCs name the holder in
+ * `mandate.mandatee.id` (a root `sub` must name the same one), legacy ones in
+ * `credentialSubject.id` → `sub` → `mandatee.id`; a DID found there must be the signer's, and a
+ * `cnf.jwk` must be the signing key. `payload` is the credential JWT's (root `sub`, `cnf`).
+ */
+export function assertCredentialHolder(credential: LearCredential, payload: Record<string, unknown>, key: KeyObject, signerDid: string | undefined): void {
+  if (credential.family === 'bumped' && payload.sub !== undefined && payload.sub !== credential.mandatee.id) {
+    throw binding('the credential sub names another holder than mandate.mandatee.id');
+  }
+  const bound = boundDid(credential, payload.sub);
+  const cnf = isRecord(payload.cnf) && isRecord(payload.cnf.jwk) ? payload.cnf.jwk : undefined;
+  if (!bound && !cnf) throw binding('the credential is not bound to a holder (no subject DID, no cnf.jwk)');
+  if (bound !== undefined && bound !== signerDid) throw binding('the presentation was signed by another key than the credential holder');
+  if (cnf) {
+    let same = false;
+    try {
+      same = jwkThumbprint(cnf) === jwkThumbprint(exportPublicJwk(key));
+    } catch {
+      same = false;
+    }
+    if (!same) throw binding('the presentation key does not match the credential cnf.jwk');
+  }
+}

@@ -20,6 +20,7 @@ const malformed = (code: 'ERR_VP_MALFORMED' | 'ERR_VC_MALFORMED', what: string, 
 export const parsePresentation: Step<PresentationContext> = {
   name: 'parse-presentation',
   run({ input, deps, state }) {
+    if (input.vpJwt === undefined) throw malformed('ERR_VP_MALFORMED', 'no VP JWT was presented');
     try {
       state.vp = decodeJws(input.vpJwt, { maxLength: MAX_VP_LENGTH });
     } catch (e) {

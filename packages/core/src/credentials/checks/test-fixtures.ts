@@ -20,7 +20,7 @@ import type { TrustedIssuerRecord, TrustedIssuersRegistry } from '../../trust/tr
 import type { RevocationList } from '../../trust/revocation-list.ts';
 import type { StatusListChecker, StatusOutcome } from '../../trust/status-list.ts';
 import { mapLearCredential, type LearCredential } from '../lear-credential.ts';
-import type { PresentationContext, PresentationDeps, PresentationInput, PresentationPolicy, PresentationState, X5cVerifier } from '../context.ts';
+import type { JwtPresentationInput, PresentationContext, PresentationDeps, PresentationPolicy, PresentationState, X5cVerifier } from '../context.ts';
 import { credentialObject } from './parse-presentation.ts';
 
 /** Organisation of the test seal: credentials are issued by `did:elsi:${ORG}`. */
@@ -133,7 +133,7 @@ export function presentationDeps(o: DepsOverrides = {}): PresentationDeps {
 }
 
 /** A machine-flow context (vpJwt 'unused' unless given) over `deps`. */
-export function presentationContext(state: PresentationState, deps: PresentationDeps = presentationDeps(), input: Partial<PresentationInput> = {}): PresentationContext {
+export function presentationContext(state: PresentationState, deps: PresentationDeps = presentationDeps(), input: Partial<JwtPresentationInput> = {}): PresentationContext {
   return { input: { vpJwt: 'unused', expectedKind: 'machine', ...input }, deps, state };
 }
 

@@ -2,9 +2,11 @@
  * SD-JWT VC presentation verification (RFC 9901 §7, SD-JWT VC draft, dome-wallet-pwa.md §4.5,
  * §7 items 12 and 14) as an ordered list of named steps. The server stops at the first failure;
  * `inspectSdJwt` runs the same list and reports every failure (a step whose input an earlier
- * step could not produce is skipped). Not yet wired into the wallet endpoint.
+ * step could not produce is skipped). The wallet leg runs it as the first step of
+ * SD_JWT_PRESENTATION_CHECKS (verify-presentation.ts).
  */
 import type { KeyObject } from 'node:crypto';
+import type { DecodedJws } from '../../jose/jws.ts';
 import { runAllSteps, runSteps, type Step, type StepFailure } from '../../shared/pipeline.ts';
 import { isRecord } from '../../shared/json.ts';
 import {
@@ -47,6 +49,8 @@ export interface StatusListReference {
 export interface VerifiedSdJwt {
   /** The issuer payload with every disclosure applied (`_sd`, `_sd_alg`, digests removed). */
   claims: Record<string, unknown>;
+  /** The issuer-signed JWT as decoded (header and payload before disclosures were applied). */
+  issuerJwt: DecodedJws;
   /** `iss` of the issuer JWT (did:elsi:… with x5c, or did:key:…). */
   issuer: string;
   issuerKeySource: 'x5c' | 'did:key';
@@ -84,6 +88,7 @@ export async function verifySdJwtPresentation(input: SdJwtInput, deps: SdJwtDeps
   const claims = s.claims!;
   return {
     claims,
+    issuerJwt: s.issuerJwt!,
     issuer: s.issuer!,
     issuerKeySource: s.issuerKeySource!,
     vct: typeof claims.vct === 'string' ? claims.vct : undefined,

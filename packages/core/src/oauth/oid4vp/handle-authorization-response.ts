@@ -1,9 +1,13 @@
 /**
- * `POST /oid4vp/auth-response` (OpenID4VP `direct_post` as the DOME wallet sends it: form
- * `state`, `vp_token` = base64/base64url of the VP JWT or the JWT, optional
- * `presentation_submission`). The login session named by `state` must be pending and unexpired
- * and is answered once; the presentation runs the same pipeline as M2M with
- * `LEARCredentialEmployee`, this session's nonce and an accepted audience. On success an
+ * `POST /oid4vp/auth-response` (OpenID4VP `direct_post` as either DOME wallet sends it: form
+ * `state` and `vp_token`, the deployed wallet adding a `presentation_submission` that is not
+ * read). `vp_token` is decoded by decode-vp-token.ts against the credential queries this login
+ * sent (deployed wallet: base64url of a VP JWT; PWA: standard base64 of a DCQL map or of a bare
+ * VP JWT / SD-JWT; OpenID4VP 1.0: a raw JSON map). The login session named by `state` must be
+ * pending and unexpired and is answered once. A VP JWT runs the same pipeline as M2M with
+ * `LEARCredentialEmployee`, this session's nonce and an accepted audience; an SD-JWT VC runs
+ * SD_JWT_PRESENTATION_CHECKS (KB-JWT `aud` = our client_id, this session's nonce), then the same
+ * trust steps. Either way `nonce` binds the answer to this login. On success an
  * authorization code is issued and the session completes with the RP redirect; on a
  * presentation failure the session is marked failed (the login page says so); when a trust
  * service is unavailable (503) the answer is released so that the wallet can post again.
@@ -20,10 +24,11 @@ import { verifyPresentation } from '../../credentials/verify-presentation.ts';
 import { employeeProfile, employeeTokenVc, subjectOf } from '../../credentials/token-credential.ts';
 import type { StepFailure } from '../../shared/pipeline.ts';
 import type { Store } from '../../ports/store.ts';
-import type { LoginSessions } from '../login/login-sessions.ts';
 import { discardAuthorizationCode, issueAuthorizationCode } from '../authorize/authorization-codes.ts';
 import { withQuery } from '../authorize/authorize.ts';
-import { decodeVpTokenClaim } from '../token/grants/client-credentials.ts';
+import { decodeVpToken } from './decode-vp-token.ts';
+import { DEFAULT_SENT_QUERIES, type SentCredentialQuery } from './sent-queries.ts';
+import type { LoginSession, LoginSessions } from '../login/login-sessions.ts';
 
 export interface WalletResponseDeps extends PresentationDeps {
   issuer: string;
@@ -31,6 +36,13 @@ export interface WalletResponseDeps extends PresentationDeps {
   logins: LoginSessions;
   /** Accepted VP `aud` values. */
   presentationAudiences: readonly string[];
+  /** The verifier's client_id (the request object's `client_id`): the KB-JWT `aud` of SD-JWT answers. */
+  clientId: string;
+  /**
+   * The DCQL credential queries this login's request object sent — the keys a `vp_token` map may
+   * use. Default: DEFAULT_SENT_QUERIES (the default profile's employee queries).
+   */
+  sentQueries?: (session: LoginSession) => readonly SentCredentialQuery[];
   onStepFailure?: (f: StepFailure) => void;
 }
 
@@ -52,8 +64,18 @@ export async function handleAuthorizationResponse(deps: WalletResponseDeps, para
 
   let verified;
   try {
+    let answer;
+    try {
+      answer = decodeVpToken(vpToken, deps.sentQueries?.(session) ?? DEFAULT_SENT_QUERIES);
+    } catch (e) {
+      if (e instanceof VerifierError) deps.onStepFailure?.({ step: 'vp-token', error: e });
+      throw e;
+    }
+    const common = { expectedKind: 'employee' as const, nonce: session.presentationNonce, ...(answer.query ? { query: answer.query } : {}) };
     verified = await verifyPresentation(
-      { vpJwt: decodeVpTokenClaim(vpToken), expectedKind: 'employee', nonce: session.presentationNonce, audiences: deps.presentationAudiences },
+      answer.format === 'dc+sd-jwt'
+        ? { ...common, sdJwt: { presentation: answer.presentation, audience: deps.clientId } }
+        : { ...common, vpJwt: answer.presentation, audiences: deps.presentationAudiences },
       deps,
       { onFailure: deps.onStepFailure },
     );
