@@ -56,11 +56,6 @@ export interface PwaOptions {
   keys: KeyObject[];
   /** Seconds. */
   now(): number;
-  /**
-   * The dcql_query to use while the request object carries none (the request side adds it on
-   * another branch); a request object with a `dcql_query` always wins.
-   */
-  assumeDcql?: DcqlQuery;
   tamper?: PwaTamper;
 }
 
@@ -164,7 +159,7 @@ export async function pwaAnswer(url: string, o: PwaOptions): Promise<PwaResult> 
   const { requestUri, request } = requestParam(url);
   const jws = requestUri ? await o.get(requestUri) : request!;
   const ro = await verifyRequestObject(jws);
-  const dcql = (ro.dcql_query as DcqlQuery | undefined) ?? o.assumeDcql;
+  const dcql = ro.dcql_query as DcqlQuery | undefined;
   const all = o.credentials.map(held);
   let candidates: Held[];
   if (dcql) candidates = all.filter((h) => dcql.credentials.some((q) => matches(q, h)));

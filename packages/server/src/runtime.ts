@@ -35,6 +35,7 @@ import {
   type LoginAdmission,
   VerifierError,
   DEFAULT_DCQL_PROFILES,
+  dcqlQueryForScope,
 } from '@dome-verifier/core';
 import { selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
@@ -249,6 +250,8 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     presentationAudiences: [...new Set([...audiences, identity.did, issuer])],
     // The request object's client_id (create-request-object.ts): the verifier did:key.
     clientId: identity.did,
+    // The DCQL queries this login's request object carried (its trust framework's profiles, its scope).
+    sentQueries: (session) => dcqlQueryForScope(authorizeDeps.policy.dcqlProfiles, session.scope).credentials,
   };
 
   return {

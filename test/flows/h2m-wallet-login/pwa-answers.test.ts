@@ -13,17 +13,15 @@ import { Writable } from 'node:stream';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { issueSdJwtVc, issueTokenStatusList, trustedServiceEntry, type IssueSdJwtOptions } from '@dome-verifier/dev-issuer';
-import { DEFAULT_SENT_QUERIES } from '@dome-verifier/core';
 import { createLogger } from '../../../packages/server/src/logger.ts';
 import { createWorld, decodePart, ISSUER_DID, newMachine, ORG, TYPES, type MachineClient, type World } from '../../support/world.ts';
 import { browserRedirect, codeForm, startLogin, walletAnswer, type StartedLogin } from '../../support/h2m.ts';
-import { pwaAnswer, type DcqlQuery, type PwaTamper } from '../../support/pwa-wallet.ts';
+import { pwaAnswer, type PwaTamper } from '../../support/pwa-wallet.ts';
 
 const CB = 'https://rp.example/callback';
 const W3C = 'learcredential.employee.w3c.4';
 const SD = 'learcredential.employee.sd.1';
 /** The dcql_query the request side sends (i10-request); used only while the request object carries none. */
-const DCQL: DcqlQuery = { credentials: DEFAULT_SENT_QUERIES.map((q) => JSON.parse(JSON.stringify(q)) as DcqlQuery['credentials'][number]) };
 
 describe('every answer either DOME wallet gives', () => {
   let w: World;
@@ -81,7 +79,6 @@ describe('every answer either DOME wallet gives', () => {
       credentials: [{ credentialEncoded: credential }],
       keys: [holderKey],
       now: nowS,
-      assumeDcql: DCQL,
       tamper,
     });
   }

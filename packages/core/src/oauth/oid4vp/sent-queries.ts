@@ -4,11 +4,11 @@
  * satisfy it). The shape is the `credentials[]` entry of a `dcql_query` (OpenID4VP 1.0 §6.1), so
  * the request side's query objects can be passed as they are.
  *
- * `DEFAULT_SENT_QUERIES` are the employee queries of the default DCQL profile (ids and `meta` as
- * IN2's V3 `learcredential.employee` profile, with DOME's SD-JWT `vct` added): what the wallet
- * leg checks against until the request object's queries are derived per login (the request side
- * owns that; `WalletResponseDeps.sentQueries`).
+ * `DEFAULT_SENT_QUERIES` are the queries the default `learcredential` DCQL profile sends
+ * (dcql.ts): the fallback when `WalletResponseDeps.sentQueries` is not given; the runtime derives
+ * each login's queries from its trust framework's profiles and the login's scope.
  */
+import { DEFAULT_DCQL_PROFILES, dcqlQueryForScope } from './dcql.ts';
 
 export type SentQueryFormat = 'jwt_vc_json' | 'dc+sd-jwt';
 
@@ -25,13 +25,8 @@ export interface SentCredentialQuery {
   };
 }
 
-const W3C_EMPLOYEE = ['VerifiableCredential', 'learcredential.employee.w3c.4'] as const;
-
-/** The employee queries of the default profile (`learcredential`, `learcredential.employee`). */
-export const DEFAULT_SENT_QUERIES: readonly SentCredentialQuery[] = Object.freeze([
-  { id: 'lear_employee_jwt_vc', format: 'jwt_vc_json', meta: { credential_definition: { type: W3C_EMPLOYEE }, type_values: [W3C_EMPLOYEE] } },
-  { id: 'lear_employee_sd_jwt', format: 'dc+sd-jwt', meta: { vct_values: ['learcredential.employee.sd.1', 'eu.europa.ec.eudi.lce.1'] } },
-]);
+/** The queries of the default profile `learcredential` (= `learcredential.employee`). */
+export const DEFAULT_SENT_QUERIES: readonly SentCredentialQuery[] = Object.freeze(dcqlQueryForScope(DEFAULT_DCQL_PROFILES, 'learcredential').credentials);
 
 /** Whether a JWT VC with these `type` values satisfies a `jwt_vc_json` query's type constraints. */
 export function typesSatisfy(query: SentCredentialQuery, types: readonly string[]): boolean {
