@@ -152,6 +152,7 @@ describe('Helm chart deploy/helm/dome-verifier', () => {
       assert.equal(pod.securityContext.runAsNonRoot, true);
       assert.ok(pod.securityContext.runAsUser > 0);
       assert.equal(pod.automountServiceAccountToken, false);
+      assert.equal(pod.enableServiceLinks, false, 'no VERIFIER_*_SERVICE_HOST variables from Services named verifier-…');
       assert.deepEqual(container(ms).securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
       assert.ok(pod.volumes.some((v: any) => v.name === 'tmp' && v.emptyDir), '/tmp is writable');
     });
