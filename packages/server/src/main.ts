@@ -13,19 +13,11 @@ import { createLogger } from './logger.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, allowPositionals: false });
-  let config;
-  try {
-    config = loadConfig({ file: values.config, env: process.env });
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${e.message}\n`);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = configured(() => loadConfig({ file: values.config, env: process.env }));
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
-  const runtime = await createRuntime(config, { metrics, logger });
+  // The runtime's own configuration checks (identity key in production, trust anchors) exit 2 too.
+  const runtime = await configured(() => createRuntime(config, { metrics, logger }));
   const app = await buildApp(runtime, { metrics, logger });
   await app.listen({ host: config.server.host, port: config.server.port });
   logger.info({ issuer: runtime.issuer, did: runtime.identity.did, host: config.server.host, port: config.server.port }, 'DOME Verifier listening');
@@ -54,6 +46,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Runs `step`; invalid configuration (a ConfigError, naming the key) exits 2. */
+function configured<T>(step: () => T): T {
+  const fail = (e: unknown): never => {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`configuration error: ${e.message}\n`);
+    process.exit(2);
+  };
+  try {
+    const out = step();
+    return (out instanceof Promise ? out.catch(fail) : out) as T;
+  } catch (e) {
+    return fail(e);
+  }
 }
 
 main().catch((e: unknown) => {

@@ -37,7 +37,7 @@ import {
   DEFAULT_DCQL_PROFILES,
   dcqlQueryForScope,
 } from '@dome-verifier/core';
-import { selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
+import { ConfigError, selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
 import type { Metrics } from './metrics.ts';
 import { createLoginMetrics } from './login/login-metrics.ts';
@@ -56,6 +56,11 @@ export interface RuntimeOptions {
   fetch?: Fetcher;
   metrics?: Metrics;
   logger?: Logger;
+  /**
+   * Accept a configured trust framework without `identity.privateKey`, on the development key
+   * (offline tools such as `cli inspect`, which serve nothing). The server never sets it.
+   */
+  allowDevelopmentKey?: boolean;
 }
 
 export interface Runtime {
@@ -123,6 +128,22 @@ async function createConfiguredStore(config: VerifierConfig, clock: Clock, log: 
   return store;
 }
 
+/** The PEM roots at `path`; a file that cannot be read or holds no certificate is invalid configuration. */
+function readTrustAnchors(path: string): ReturnType<typeof loadTrustAnchors> {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError('verifier.backend.x509.trustAnchors', `cannot read ${path} (${code === 'ENOENT' ? 'file not found' : (code ?? 'error')})`);
+  }
+  try {
+    return loadTrustAnchors(pem);
+  } catch (e) {
+    throw new ConfigError('verifier.backend.x509.trustAnchors', `${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 export async function createRuntime(config: VerifierConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.logger ?? silent;
   const clock = options.clock ?? systemClock;
@@ -131,6 +152,14 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   const dataDir = resolve(backend.dataDir);
   for (const w of config.warnings) log.warn({ config: true }, w);
 
+  const configuredFramework = selectTrustFramework(config);
+  if (configuredFramework && !backend.identity.privateKey && !options.allowDevelopmentKey) {
+    // Each replica would sign with its own generated key: tokens of one would not verify at another.
+    throw new ConfigError(
+      'verifier.backend.identity.privateKey',
+      'is required when a trust framework is configured (set VERIFIER_BACKEND_IDENTITY_PRIVATE_KEY, or the Helm value app.backend.security.serviceIdentity): a generated development key is used only without configuration',
+    );
+  }
   let identity: Identity;
   if (backend.identity.privateKey) {
     identity = identityFromHex(backend.identity.privateKey);
@@ -153,7 +182,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   const fetch = options.fetch ?? fetcher;
 
   let demo: DemoTrustFramework | undefined;
-  let framework = selectTrustFramework(config);
+  let framework = configuredFramework;
   let anchorsPath = backend.x509.trustAnchors;
   if (!framework) {
     // Loaded only in demo mode: the dev issuer pulls in the X.509 certificate builder.
@@ -164,9 +193,9 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     log.warn({ dir: demo.dir, machine: demo.machine.did }, 'no trust framework configured: using the generated demo trust framework (development only)');
   }
   if (!anchorsPath) {
-    throw new Error('verifier.backend.x509.trustAnchors is required when trust frameworks are configured: credential certificate chains are verified to these roots');
+    throw new ConfigError('verifier.backend.x509.trustAnchors', 'is required when trust frameworks are configured: credential certificate chains are verified to these roots');
   }
-  const anchors = loadTrustAnchors(readFileSync(resolve(anchorsPath), 'utf8'));
+  const anchors = readTrustAnchors(resolve(anchorsPath));
   const x5c = createX5cVerifier(anchors);
   const now = () => clock.now();
 

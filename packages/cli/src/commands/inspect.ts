@@ -164,7 +164,7 @@ export function inspectCommand(io: CliIO): Command {
       try {
         const config = loadConfig({ ...(o.config !== undefined ? { file: o.config } : {}), env: await runtimeEnv(o, io) });
         const { createRuntime } = await import('@dome-verifier/server');
-        runtime = await createRuntime(config, { ...(clock ? { clock } : {}), logger: stderrLogger(io, o.demo !== undefined) });
+        runtime = await createRuntime(config, { ...(clock ? { clock } : {}), logger: stderrLogger(io, o.demo !== undefined), allowDevelopmentKey: true });
       } catch (e) {
         return command.error(`error: ${e instanceof ConfigError ? 'configuration: ' : 'cannot build the verifier runtime: '}${errorLine(e)}`);
       }

@@ -51,3 +51,28 @@ test('list indices must be contiguous and bounded', () => {
   assert.throws(() => bindEnv({ VERIFIER_BACKEND_TRUST_FRAMEWORKS_2_NAME: 'x' }), (e: unknown) => e instanceof ConfigError && e.key === 'verifier.backend.trustFrameworks[0]');
   assert.throws(() => bindEnv({ VERIFIER_BACKEND_TRUST_FRAMEWORKS_99999_NAME: 'x' }), (e: unknown) => e instanceof ConfigError && e.key === 'verifier.backend.trustFrameworks[99999]');
 });
+
+test("every env var DOME's dome-verifier chart 1.2.26 sets binds its key; its Spring logging levels are not ours", () => {
+  const chart: Record<string, string> = {
+    VERIFIER_FRONTEND_URLS_ONBOARDING: 'verifier.frontend.urls.onboarding',
+    VERIFIER_FRONTEND_URLS_SUPPORT: 'verifier.frontend.urls.support',
+    VERIFIER_FRONTEND_URLS_WALLET: 'verifier.frontend.urls.wallet',
+    VERIFIER_FRONTEND_COLORS_PRIMARY: 'verifier.frontend.colors.primary',
+    VERIFIER_FRONTEND_COLORS_PRIMARY_CONTRAST: 'verifier.frontend.colors.primaryContrast',
+    VERIFIER_FRONTEND_COLORS_SECONDARY: 'verifier.frontend.colors.secondary',
+    VERIFIER_FRONTEND_COLORS_SECONDARY_CONTRAST: 'verifier.frontend.colors.secondaryContrast',
+    VERIFIER_FRONTEND_ASSETS_BASE_URL: 'verifier.frontend.assets.baseUrl',
+    VERIFIER_FRONTEND_ASSETS_LOGO_PATH: 'verifier.frontend.assets.logoPath',
+    VERIFIER_FRONTEND_ASSETS_FAVICON_PATH: 'verifier.frontend.assets.faviconPath',
+    VERIFIER_FRONTEND_DEFAULT_LANG: 'verifier.frontend.defaultLang',
+    VERIFIER_BACKEND_URL: 'verifier.backend.url',
+    VERIFIER_BACKEND_IDENTITY_DID_KEY: 'verifier.backend.identity.didKey',
+    VERIFIER_BACKEND_IDENTITY_PRIVATE_KEY: 'verifier.backend.identity.privateKey',
+    VERIFIER_BACKEND_IDENTITY_VERIFIABLE_CREDENTIAL: 'verifier.backend.identity.verifiableCredential',
+  };
+  for (const [name, key] of Object.entries(chart)) assert.equal(envNameToPath(name)?.join('.'), key, name);
+  const spring = { LOGGING_LEVEL_ES_IN2_VCVERIFIER: 'INFO', LOGGING_LEVEL_ORG_SPRINGFRAMEWORK_SECURITY: 'INFO', LOGGING_LEVEL_ORG_SPRINGFRAMEWORK_WEB_FILTER: 'INFO', SPRING_CONFIG_ADDITIONAL_LOCATION: '/config/application.yaml' };
+  const b = bindEnv(spring);
+  assert.deepEqual(b.tree, {});
+  assert.deepEqual(b.warnings, []);
+});

@@ -84,10 +84,23 @@ verifier:
 `;
 
 describe('defaults', () => {
+  test('server.host: loopback for the no-configuration development verifier, all interfaces once a trust framework is configured; HOST or server.host wins', () => {
+    const tf = {
+      VERIFIER_BACKEND_TRUST_FRAMEWORKS_0_NAME: 'DOME',
+      VERIFIER_BACKEND_TRUST_FRAMEWORKS_0_TRUSTED_ISSUERS_LIST_URL: 'https://tir.example.org/',
+      VERIFIER_BACKEND_TRUST_FRAMEWORKS_0_TRUSTED_SERVICES_LIST_URL: 'https://tsl.example.org/list.yaml',
+    };
+    assert.equal(loadConfig({ env: {} }).server.host, '127.0.0.1');
+    assert.equal(loadConfig({ env: { HOST: '0.0.0.0' } }).server.host, '0.0.0.0');
+    assert.equal(loadConfig({ env: { SERVER_HOST: '::' } }).server.host, '::');
+    assert.equal(loadConfig({ env: tf }).server.host, '0.0.0.0');
+    assert.equal(loadConfig({ env: { ...tf, HOST: '127.0.0.2' } }).server.host, '127.0.0.2');
+  });
+
   test('no file and no env gives the documented defaults', () => {
     const c = loadConfig({ env: {}, cwd: '/srv/verifier' });
     assert.deepEqual(c.server, {
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       port: 8080,
       maxQueuedRequests: 1024,
       maxQueueWaitMs: 1000,

@@ -109,7 +109,8 @@ export function didKeyFromPrivateKeyHex(hex: string): string {
 const TRUST_PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /** `server.*` cross-checks: the header timeout within the request timeout, a well-formed trustProxy. */
-function checkServer(server: ParsedConfig['server']): VerifierConfig['server'] {
+/** `configured`: a trust framework is configured (else the development verifier, on loopback by default). */
+function checkServer(server: ParsedConfig['server'], configured: boolean): VerifierConfig['server'] {
   if (server.headersTimeoutMs > server.requestTimeoutMs) {
     throw new ConfigError('server.headersTimeoutMs', 'must not exceed server.requestTimeoutMs');
   }
@@ -125,7 +126,7 @@ function checkServer(server: ParsedConfig['server']): VerifierConfig['server'] {
     }
   }
   const { port, host } = server.management;
-  return { ...server, trustProxy: trust, management: { ...(port !== undefined && { port }), ...(host !== undefined && { host }) } };
+  return { ...server, host: server.host ?? (configured ? '0.0.0.0' : '127.0.0.1'), trustProxy: trust, management: { ...(port !== undefined && { port }), ...(host !== undefined && { host }) } };
 }
 
 function checkIdentity(identity: ParsedConfig['verifier']['backend']['identity']): VerifierConfig['verifier']['backend']['identity'] {
@@ -199,7 +200,7 @@ export function loadConfig(o: LoadConfigOptions): VerifierConfig {
   const { url, identity, trustFrameworks, x509, dataDir, ...backend } = parsed.verifier.backend;
 
   const config: VerifierConfig = {
-    server: checkServer(parsed.server),
+    server: checkServer(parsed.server, trustFrameworks.length > 0),
     logLevel: parsed.logLevel,
     verifier: {
       backend: {

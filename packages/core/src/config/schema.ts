@@ -390,11 +390,11 @@ const trustFrameworkSchema = z.object({
  */
 export const verifierConfigSchema = z.object({
   server: z.object({
-    host: documented(textDefault('0.0.0.0'), {
+    host: documented(optionalText(), {
       type: 'string',
-      default: '`0.0.0.0`',
+      default: '`0.0.0.0` when a trust framework is configured; `127.0.0.1` without configuration (the development verifier)',
       aliases: ['HOST'],
-      description: 'Interface the HTTP server listens on.',
+      description: 'Interface the HTTP server listens on. The no-configuration development verifier (generated key, demo trust framework) answers on loopback only unless this is set.',
     }),
     port: documented(int(1, 65535, 8080), {
       type: 'integer 1–65535',

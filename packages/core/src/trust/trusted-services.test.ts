@@ -1,6 +1,10 @@
 import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FetchRequest, FetchResponse } from '../ports/fetcher.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFetcher } from '../http/create-fetcher.ts';
 import { createClientRegistry, parseTrustedServicesList } from './trusted-services.ts';
 
 const MARKETPLACE = 'did:key:zDnaeTU39Wx9KXgmEwmfXsZSyEVxgCqwCVmoPyVQUTD8bhW8a';
@@ -213,7 +217,26 @@ describe('createClientRegistry', () => {
       assert.deepEqual(refreshes, [['failed', 0]]);
     }
     const { registry } = setup(yamlResponse('', 503));
-    await assert.rejects(registry.refresh(), { message: 'Trusted Services List answered HTTP 503' });
+    await assert.rejects(registry.refresh(), { message: 'Trusted Services List https://tf.example/prd/trusted_services_list.yaml answered HTTP 503' });
+  });
+
+  test('a failed first load names its source: the local path of a missing file (not "HTTP 404"), the URL without credentials or query', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsl-'));
+    const missing = join(dir, 'no-such-list.yaml');
+    const fetcher = createFetcher({ allowInsecure: false, timeoutMs: 1000 });
+    try {
+      const local = createClientRegistry({ url: missing, fetch: fetcher, refreshMs: 0 });
+      await assert.rejects(local.refresh(), { message: `Trusted Services List ${missing}: file not found` });
+      const fileUrl = createClientRegistry({ url: `file://${missing}`, fetch: fetcher, refreshMs: 0 });
+      await assert.rejects(fileUrl.refresh(), { message: `Trusted Services List ${missing}: file not found` });
+    } finally {
+      fetcher.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const remote = createClientRegistry({ url: 'https://user:pw@tf.example/prd/list.yaml?token=s3cret', fetch: async () => yamlResponse('', 404), refreshMs: 0 });
+    await assert.rejects(remote.refresh(), { message: 'Trusted Services List https://tf.example/prd/list.yaml answered HTTP 404' });
+    const down = createClientRegistry({ url: 'https://tf.example/prd/list.yaml', fetch: async () => { throw new Error('ECONNREFUSED'); }, refreshMs: 0 });
+    await assert.rejects(down.refresh(), { message: 'Trusted Services List https://tf.example/prd/list.yaml: ECONNREFUSED' });
   });
 
   test('a later failed refresh keeps the last good list and warns', async () => {
@@ -225,7 +248,7 @@ describe('createClientRegistry', () => {
     assert.ok(registry.get(MACHINE));
     assert.equal(registry.loadedAt, 1_000);
     assert.deepEqual(refreshes, [['ok', 4], ['failed', 4]]);
-    assert.deepEqual(warnings, ['Trusted Services List refresh failed, keeping 4 clients from the last good load: Trusted Services List answered HTTP 500']);
+    assert.deepEqual(warnings, ['Trusted Services List refresh failed, keeping 4 clients from the last good load: Trusted Services List https://tf.example/prd/trusted_services_list.yaml answered HTTP 500']);
   });
 
   test('a successful refresh replaces the list: removed clients disappear, new ones appear', async () => {
@@ -255,7 +278,7 @@ describe('createClientRegistry', () => {
     assert.deepEqual(registry.status(), { state: 'ok', clients: 4, lastSuccessAt: 1_000, lastFailureAt: undefined, lastError: undefined });
     tick(10);
     await registry.refresh();
-    assert.deepEqual(registry.status(), { state: 'stale', clients: 4, lastSuccessAt: 1_000, lastFailureAt: 1_010, lastError: 'Trusted Services List answered HTTP 503' });
+    assert.deepEqual(registry.status(), { state: 'stale', clients: 4, lastSuccessAt: 1_000, lastFailureAt: 1_010, lastError: 'Trusted Services List https://tf.example/prd/trusted_services_list.yaml answered HTTP 503' });
     tick(10);
     await registry.refresh();
     assert.deepEqual(registry.status(), { state: 'ok', clients: 0, lastSuccessAt: 1_020, lastFailureAt: 1_010, lastError: undefined }, 'a valid empty list is a good load with no clients');

@@ -3,6 +3,7 @@
  * Loaded at start and refreshed periodically; a failed refresh keeps the last good list
  * (IN2 V1/V2 never refreshed at all — SRS P0-6).
  */
+import { fileURLToPath } from 'node:url';
 import type { Fetcher } from '../ports/fetcher.ts';
 import { isRecord } from '../shared/json.ts';
 import { parseYamlBounded } from '../shared/yaml.ts';
@@ -112,6 +113,29 @@ export interface ClientRegistryOptions {
   now?: () => number;
 }
 
+/**
+ * How a list location is named in errors: a local path as is (a `file:` URL as its path), an
+ * http(s) URL without credentials, query or fragment (they may carry secrets).
+ */
+export function describeLocation(location: string): { name: string; local: boolean } {
+  if (/^https?:/i.test(location)) {
+    try {
+      const u = new URL(location);
+      return { name: `${u.origin}${u.pathname}`, local: false };
+    } catch {
+      return { name: '(invalid URL)', local: false };
+    }
+  }
+  if (/^file:/i.test(location)) {
+    try {
+      return { name: fileURLToPath(location), local: true };
+    } catch {
+      return { name: location.replace(/^file:(\/\/)?/i, ''), local: true };
+    }
+  }
+  return { name: location, local: true };
+}
+
 export function createClientRegistry(options: ClientRegistryOptions): ClientRegistry {
   let byId = new Map<string, RegisteredClient>();
   let list: readonly RegisteredClient[] = [];
@@ -121,9 +145,18 @@ export function createClientRegistry(options: ClientRegistryOptions): ClientRegi
   let failing = false;
   const now = options.now ?? Date.now;
 
+  const source = describeLocation(options.url);
   async function load(): Promise<void> {
-    const res = await options.fetch({ url: options.url, purpose: 'operator', maxBytes: MAX_TSL_BYTES, accept: 'application/yaml, text/yaml, */*', timeoutMs: 5000 });
-    if (res.status !== 200) throw new Error(`Trusted Services List answered HTTP ${res.status}`);
+    let res;
+    try {
+      res = await options.fetch({ url: options.url, purpose: 'operator', maxBytes: MAX_TSL_BYTES, accept: 'application/yaml, text/yaml, */*', timeoutMs: 5000 });
+    } catch (e) {
+      throw new Error(`Trusted Services List ${source.name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    if (res.status !== 200) {
+      // The fetcher answers 404 for a missing local file (a TIL lookup relies on it): say so here.
+      throw new Error(source.local && res.status === 404 ? `Trusted Services List ${source.name}: file not found` : `Trusted Services List ${source.name} answered HTTP ${res.status}`);
+    }
     const parsed = parseTrustedServicesList(res.body.toString('utf8'));
     parsed.warnings.forEach((w) => options.onWarning?.(w));
     byId = new Map(parsed.clients.map((c) => [c.clientId, c]));
