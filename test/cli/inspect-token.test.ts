@@ -179,13 +179,13 @@ describe('client-assertion', () => {
 });
 
 describe('request-object', () => {
-  const sign = (o: { issuer?: string; lifetimeSeconds?: number } = {}) =>
+  const sign = (o: { issuer?: string; lifetimeSeconds?: number; redirectUri?: string; scope?: string } = {}) =>
     createRequestObject({
       clientId: rp.did,
       key: rp.privateKey,
       issuer: o.issuer ?? ISSUER,
-      redirectUri: RP_REDIRECT,
-      scope: 'openid learcredential',
+      redirectUri: o.redirectUri ?? RP_REDIRECT,
+      scope: o.scope ?? 'openid learcredential',
       state: 's-1',
       nonce: 'n-1',
       now: () => world.clock.now(),
@@ -196,7 +196,28 @@ describe('request-object', () => {
     const r = await inspectToken(await sign(), world.runtime);
     assertConsistent(r);
     assert.equal(r.kind, 'request-object');
-    assert.deepEqual(r.checks.map((c) => [c.step, c.ok]), [['authorize-client', true], ['request-object', true]]);
+    assert.deepEqual(r.checks.map((c) => [c.step, c.ok]), [
+      ['authorize-client', true], ['request-object', true], ['redirect-uri', true], ['response-type', true], ['scope', true], ['state-nonce', true], ['pkce', true],
+    ]);
+  });
+
+  test('a redirect_uri not registered for the client fails as /oidc/authorize fails it, never VALID', async () => {
+    const jwt = await sign({ redirectUri: 'https://evil.example/cb' });
+    const r = await inspectToken(jwt, world.runtime);
+    assertConsistent(r);
+    assert.equal(r.valid, false);
+    assert.equal(byStep(r).get('redirect-uri')?.code, 'ERR_AUTHZ_REDIRECT_URI');
+    // The server refuses the same object (error page, nothing stored).
+    const res = await world.app.inject({ method: 'GET', url: `/oidc/authorize?${new URLSearchParams({ client_id: rp.did, response_type: 'code', request: jwt }).toString()}` });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /ERR_AUTHZ_REDIRECT_URI/);
+  });
+
+  test('a scope the verifier does not serve fails the scope check', async () => {
+    const r = await inspectToken(await sign({ scope: 'openid email' }), world.runtime);
+    assertConsistent(r);
+    assert.equal(r.valid, false);
+    assert.deepEqual(failed(r), ['scope']);
   });
 
   test('one for another verifier fails; one of an unknown client is not verified at all', async () => {
@@ -239,13 +260,18 @@ describe('access-token', () => {
     assert.equal(r.valid, false);
     assert.deepEqual(failed(r), ['access-token-signature']);
     assert.match(byStep(r).get('access-token-signature')?.message ?? '', /signature does not verify/);
+    assert.equal(byStep(r).get('access-token-signature')?.code, 'ERR_ACCESS_TOKEN_SIGNATURE');
   });
 
   test('an expired token from another issuer lists both; the clock can be replaced', async () => {
     const token = await issuedToken();
     const later = await inspectToken(token, { ...world.runtime, clock: { now: () => world.clock.now() + DAY } });
     assert.match(byStep(later).get('access-token-time')?.message ?? '', /expired/);
+    assert.equal(byStep(later).get('access-token-time')?.code, 'ERR_ACCESS_TOKEN_EXPIRED');
     const elsewhere = await inspectToken(token, { ...world.runtime, issuer: 'https://elsewhere.example' }, { kind: 'access-token' });
     assert.deepEqual(failed(elsewhere), ['access-token-issuer']);
+    assert.equal(byStep(elsewhere).get('access-token-issuer')?.code, 'ERR_ACCESS_TOKEN_ISSUER');
+    const garbage = await inspectToken('eyJhbGciOiJFUzI1NiJ9.e30.x', world.runtime, { kind: 'access-token' });
+    assert.equal(byStep(garbage).get('parse-access-token')?.code, 'ERR_ACCESS_TOKEN_MALFORMED');
   });
 });

@@ -13,7 +13,7 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 /** The `dome-verifier` program; every command writes through `io` and throws instead of exiting. */
 export function createProgram(io: CliIO = processIO): Command {
   const program = new Command('dome-verifier')
-    .description('DOME Verifier command line: keys, dev credentials, M2M tokens, test wallet')
+    .description('DOME Verifier command line: keys, dev credentials, M2M tokens, test wallet, inspect tokens and request objects, RP request objects')
     .version(version)
     .addCommand(keygenCommand(io))
     .addCommand(issueCommand(io))

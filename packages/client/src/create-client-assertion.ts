@@ -1,5 +1,5 @@
 /**
- * RFC 7523 client assertion carrying the VP in the `vp_token` claim (dome-verifier-wire.md §3.3).
+ * RFC 7523 client assertion carrying the VP in the `vp_token` claim (docs/integration-m2m.md).
  * The IN2 issuer sends `vp_token` as STANDARD base64 with padding; wallets/POR use base64url
  * without padding; some clients put the raw JWT. All three can be produced.
  */

@@ -1,7 +1,7 @@
 /**
  * Verifiable Presentation as a JWT (`jwt_vp`), signed ES256 by the holder (the machine), exactly
  * like the IN2 issuer (`createVPTokenJWT`, header `kid` = bare did:key) or the IN2 Java client
- * SDK (`VpJwtBuilder`, header `jwk`, no `kid`) — dome-verifier-wire.md §3.3.
+ * SDK (`VpJwtBuilder`, header `jwk`, no `kid`) — docs/integration-m2m.md.
  */
 import { nowSeconds, signEs256, uuid, type HeaderStyle } from './sign.ts';
 import type { MachineKeyInput } from './keys.ts';

@@ -1,7 +1,7 @@
 /**
  * M2M in one object: discovery (once), LEARCredentialMachine VP client assertion, token cache,
  * single-flight refresh shortly before expiry, and a `fetch` that adds `Authorization: Bearer`
- * and retries once with a fresh token after a 401 (dome-verifier-wire.md §3.3).
+ * and retries once with a fresh token after a 401 (docs/integration-m2m.md).
  *
  * Every failure to obtain a token is a `TokenRequestError` (an `OAuthError`): `.error` is the
  * verifier's OAuth code (`invalid_client`, `temporarily_unavailable`, …) or `network_error`,

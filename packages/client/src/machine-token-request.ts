@@ -1,7 +1,7 @@
 /**
  * One-call M2M token request builder (CLI `token` command, tests): VP around the
  * LEARCredentialMachine, client assertion around the VP, form body. The three client dialects
- * the verifier must accept (dome-verifier-wire.md §3.3) can be produced:
+ * the verifier must accept (docs/integration-m2m.md) can be produced:
  *  - 'kid'       — IN2 issuer: header kid = bare did:key, vp_token standard base64 with padding;
  *  - 'jwk'       — IN2 Java client SDK: header jwk (no kid) on VP and assertion, standard base64;
  *  - 'base64url' — header kid, vp_token URL-safe base64 without padding (POR wording, wallets).

@@ -1,6 +1,6 @@
 /**
  * One typed view of the LEAR credential a DOME Verifier access token carries in its `vc` claim
- * (dome-verifier-wire.md §5.1, §6): LEARCredentialEmployee v1/v2/v3 and LEARCredentialMachine
+ * (docs/resource-server.md): LEARCredentialEmployee v1/v2/v3 and LEARCredentialMachine
  * v1/v2, plus the EUDIStack type names. Liberal like the verifier: `tmf_*` and plain power
  * field names, `action` and `domain` as string or array, `first_name` and `firstName`,
  * `emailAddress` and `email`, issuer as string or object, and the claim as an object or a JSON

@@ -1,5 +1,5 @@
 /**
- * Authorisation on the LEAR credential's powers (dome-verifier-wire.md §6.6). The verifier
+ * Authorisation on the LEAR credential's powers (docs/resource-server.md). The verifier
  * enforces no power policy: resource servers do.
  */
 import type { LearCredential } from './credential.ts';

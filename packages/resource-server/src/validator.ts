@@ -1,5 +1,5 @@
 /**
- * Validation of DOME Verifier access tokens (dome-verifier-wire.md §5.1): an ES256 compact JWS
+ * Validation of DOME Verifier access tokens (docs/resource-server.md): an ES256 compact JWS
  * signed with the verifier's key (JWKS via discovery), `iss` = the verifier URL, `exp`, `aud`,
  * and the LEAR credential in the `vc` claim.
  */

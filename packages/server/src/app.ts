@@ -14,7 +14,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { authorizeRoutes, type ErrorPage } from './routes/authorize.ts';
 import { oid4vpRoutes } from './routes/oid4vp.ts';
 import { loginRoutes, pickLang, sendErrorPage } from './routes/login.ts';
-import { MESSAGES } from './login/messages.ts';
+import { authorizeErrorMessage, MESSAGES } from './login/messages.ts';
 import { registeredClientCors, walletCors } from './http/cors.ts';
 import { createWorkQueue, type WorkQueue } from './http/work-queue.ts';
 import { createAdmission, limitAddresses } from './http/admission.ts';
@@ -114,7 +114,10 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   const frontend = runtime.config.verifier.frontend;
   const errorPage: ErrorPage = (request, reply, o) => {
     const lang = pickLang((request.query as Record<string, string | undefined>).lang, request.headers['accept-language'], frontend.defaultLang);
-    return sendErrorPage(reply, { ...o, title: MESSAGES[lang].invalidRequestTitle, lang, frontend });
+    // The language switch repeats the request's own query (a GET; a POSTed form is not repeated).
+    const url = request.raw.url ?? '';
+    const selfQuery = request.method === 'GET' && url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+    return sendErrorPage(reply, { status: o.status, code: o.code, selfQuery, ...(o.homeUri ? { homeUri: o.homeUri } : {}), title: MESSAGES[lang].invalidRequestTitle, message: authorizeErrorMessage(MESSAGES[lang], o.code), lang, frontend });
   };
   authorizeRoutes(app, runtime, metrics, errorPage);
   oid4vpRoutes(app, runtime, admission);

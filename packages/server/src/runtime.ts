@@ -120,7 +120,10 @@ const silent: Logger = { info: () => undefined, warn: () => undefined, error: ()
  */
 async function createConfiguredStore(config: VerifierConfig, clock: Clock, log: Logger): Promise<Store & { ping?(): Promise<boolean> }> {
   const { type, redisUrl, keyPrefix } = config.verifier.backend.store;
-  if (type === 'memory') return createMemoryStore({ clock });
+  if (type === 'memory') {
+    log.warn({ store: 'memory' }, 'using the in-memory store: replay detection, codes and logins live in this process only (one replica; lost on restart); set verifier.backend.store.type to redis in production');
+    return createMemoryStore({ clock });
+  }
   if (!redisUrl) throw new Error('verifier.backend.store.redisUrl is required when verifier.backend.store.type is redis');
   const { createRedisStore, redactRedisUrl } = await import('@dome-verifier/store-redis');
   const store = await createRedisStore({ url: redisUrl, keyPrefix, logger: log });

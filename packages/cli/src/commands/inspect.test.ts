@@ -103,3 +103,15 @@ test('inspect: usage, input and configuration errors exit 2', async () => {
     assert.ok(!r.stderr.includes(assertion), 'the input is not echoed');
   }
 });
+
+test('inspect: an access token not signed by this verifier shows the failing step with its code', async () => {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const { SignJWT } = await import('jose');
+  const now = Math.floor(Date.now() / 1000);
+  const foreign = await new SignJWT({ iss: VERIFIER, aud: VERIFIER, sub: 'did:key:zDnaeX', client_id: VERIFIER, scope: 'machine learcredential', vc: {}, iat: now, exp: now + 600, jti: 'j' })
+    .setProtectedHeader({ alg: 'ES256', typ: 'JWT' })
+    .sign(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
+  const r = await runCli(['inspect', foreign, '--demo', dataDir, '--kind', 'access-token']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^ {2}✗ access-token-signature +ERR_ACCESS_TOKEN_SIGNATURE +the access token signature does not verify/m);
+});

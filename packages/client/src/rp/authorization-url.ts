@@ -2,7 +2,7 @@
  * The authorization request URL (`GET /oidc/authorize`). Plain mode: every parameter in the query.
  * With a request object (`requestUri` or `request`), DOME style: `client_id`, `response_type`,
  * `scope`, `state` and `nonce` (and the PKCE challenge when given) are repeated outside the JWT,
- * as the DOME marketplace sends them (dome-verifier-wire.md §2.3); `redirect_uri` stays inside.
+ * as the DOME marketplace sends them (docs/integration-confidential-client.md §2); `redirect_uri` stays inside.
  */
 import { OAuthError } from '../oauth-error.ts';
 import type { AuthorizationServerMetadata } from './discover.ts';

@@ -1,6 +1,6 @@
 /**
  * ID token validation (OpenID Connect Core §3.1.3.7) for the verifier's ID tokens
- * (dome-verifier-wire.md §5.2): ES256 signature with the `jwks_uri` key selected by `kid`,
+ * (docs/integration-confidential-client.md §4): ES256 signature with the `jwks_uri` key selected by `kid`,
  * `iss` = metadata issuer, `aud` contains the client_id (and `azp` = client_id when several
  * audiences), `exp` in the future, `iat` not in the future, `sub` present, `nonce` equal to the
  * one sent when one was sent. Errors: OAuthError `invalid_id_token` (or the JWKS fetch errors).

@@ -3,7 +3,7 @@
  * served at the RP's `request_uri` (`Content-Type: application/oauth-authz-req+jwt`) or sent by
  * value as `request`. ES256, header `typ: oauth-authz-req+jwt`, `kid` (default: the client_id when
  * it is a did:key); claims `iss` = `client_id`, `aud` = the verifier issuer, `iat`/`nbf`/`exp`,
- * `jti`, and the authorization parameters (dome-verifier-wire.md §2.3).
+ * `jti`, and the authorization parameters (RFC 9101; docs/integration-confidential-client.md §2).
  */
 import { SignJWT } from 'jose';
 import { isDidKey } from '@dome-verifier/did-key';

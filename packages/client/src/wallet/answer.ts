@@ -1,5 +1,5 @@
 /**
- * The test wallet's answer (dome-verifier-wire.md §2.6): a VP JWT built exactly as the DOME
+ * The test wallet's answer (OpenID4VP `direct_post`): a VP JWT built exactly as the DOME
  * wallet builds it (WAL `PresentationServiceImpl`, `SignerServiceImpl`), posted `direct_post`
  * as a form with `state`, `vp_token` = base64url-no-pad(VP JWT) and `presentation_submission`.
  */

@@ -1,7 +1,7 @@
 /**
  * Test support (not exported from the package): a tiny OID4VP verifier on 127.0.0.1 that serves
  * one-shot request objects signed by its did:key and records what wallets POST to
- * `/oid4vp/auth-response` (dome-verifier-wire.md §2.4, §2.6).
+ * `/oid4vp/auth-response` (OpenID4VP `direct_post`).
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * The wallet's entry point: the QR / deep link the verifier shows (dome-verifier-wire.md §2.4),
+ * The wallet's entry point: the QR / deep link the verifier shows (OpenID4VP, request by reference),
  * `openid4vp://?client_id=<verifier did>&request_uri=<verifier>/oid4vp/auth-request/<id>`.
  * Also accepted: `openid4vp:?…` (no `//`), the same query on an https wallet URL (the login page's
  * "same device" link, e.g. `https://wallet.dome-marketplace.eu?client_id=…&request_uri=…`), and the

@@ -1,6 +1,7 @@
 /**
  * Fetches and checks the OID4VP request object exactly as the DOME wallet does
- * (dome-verifier-wire.md §2.4, WAL `VerifierValidationServiceImpl`), plus the claim checks any
+ * (the DOME wallet's `VerifierValidationServiceImpl`: header `typ` exactly
+ * `oauth-authz-req+jwt`, `client_id` = `iss`, `kid` a did:key without fragment that verifies the signature), plus the claim checks any
  * wallet needs to answer (response_type/mode, response_uri, nonce, state, scope, exp).
  */
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';

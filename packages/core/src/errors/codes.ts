@@ -16,6 +16,7 @@ export type OAuthErrorName =
   | 'invalid_request_object'
   | 'invalid_request_uri'
   | 'unsupported_token_type'
+  | 'invalid_token'
   | 'temporarily_unavailable'
   | 'server_error'
   // IN2 V3 EUDISTACK-145 dual-format gate (RFC 9457 problem+json, see PROBLEM_JSON_CODES)
@@ -123,6 +124,14 @@ export const ERROR_CODES = {
   // --- revocation and introspection ----------------------------------------------------------
   ERR_TOKEN_TYPE_UNSUPPORTED: e('unsupported_token_type', 400, 'Revocation of an ID token, or a token_type_hint other than access_token / refresh_token (RFC 7009 §2.2.1).'),
 
+  // --- access tokens under inspection (`dome-verifier inspect`; resource servers answer invalid_token) ---
+  ERR_ACCESS_TOKEN_MALFORMED: e('invalid_token', 401, 'The access token is not a compact JWS, or its exp, iat or nbf is not a NumericDate.'),
+  ERR_ACCESS_TOKEN_SIGNATURE: e('invalid_token', 401, "The access token is not signed with this verifier's key (kid or ES256 signature)."),
+  ERR_ACCESS_TOKEN_TYP: e('invalid_token', 401, 'The access token header typ is not the one this verifier issues.'),
+  ERR_ACCESS_TOKEN_ISSUER: e('invalid_token', 401, 'The access token iss is not this verifier.'),
+  ERR_ACCESS_TOKEN_EXPIRED: e('invalid_token', 401, 'The access token has expired (exp, with the configured clock skew).'),
+  ERR_ACCESS_TOKEN_NOT_YET_VALID: e('invalid_token', 401, 'The access token iat or nbf is in the future.'),
+  ERR_ACCESS_TOKEN_AUDIENCE: e('invalid_token', 401, 'The access token has no aud (a string or an array of strings).'),
   // --- dependencies and internal --------------------------------------------------------------
   ERR_TRUST_SERVICE_UNAVAILABLE: e('temporarily_unavailable', 503, 'A trust service (TIL, revocation or status list) is unreachable; the request fails closed.'),
   ERR_STORE_UNAVAILABLE: e('temporarily_unavailable', 503, 'The shared state store (Redis) is unreachable or too slow; the request fails closed and nothing is issued.'),

@@ -15,7 +15,8 @@ import { isRecord } from '../shared/json.ts';
 import { readNumericDate } from '../shared/time.ts';
 import { mapLearCredential } from '../credentials/lear-credential.ts';
 import type { AccessTokenTyp } from '../oauth/tokens/create-access-token.ts';
-import { CheckFailure, type Prerequisite, type Prerequisites } from './run-checks.ts';
+import type { ErrorCode } from '../errors/codes.ts';
+import type { Prerequisite, Prerequisites } from './run-checks.ts';
 
 /** Larger than any token this verifier issues (the `vc` claim of a DOME credential is a few KiB). */
 export const MAX_ACCESS_TOKEN_LENGTH = 128 * 1024;
@@ -34,8 +35,8 @@ export interface AccessTokenContext {
   readonly state: { jws?: DecodedJws };
 }
 
-const fail = (message: string): never => {
-  throw new CheckFailure(message);
+const fail = (code: ErrorCode, message: string): never => {
+  throw new VerifierError(code, message);
 };
 
 export const parseAccessToken: Step<AccessTokenContext> = {
@@ -44,7 +45,7 @@ export const parseAccessToken: Step<AccessTokenContext> = {
     try {
       state.jws = decodeJws(jwt, { maxLength: MAX_ACCESS_TOKEN_LENGTH });
     } catch (e) {
-      fail(`the access token is not a valid JWT${e instanceof JoseError ? `: ${e.message}` : ''}`);
+      fail('ERR_ACCESS_TOKEN_MALFORMED', `the access token is not a valid JWT${e instanceof JoseError ? `: ${e.message}` : ''}`);
     }
   },
 };
@@ -53,11 +54,11 @@ export const checkAccessTokenSignature: Step<AccessTokenContext> = {
   name: 'access-token-signature',
   run({ deps, state }) {
     const jws = state.jws!;
-    if (jws.header.kid !== undefined && jws.header.kid !== deps.did) fail(`the access token kid is not this verifier's key (${deps.did})`);
+    if (jws.header.kid !== undefined && jws.header.kid !== deps.did) fail('ERR_ACCESS_TOKEN_SIGNATURE', `the access token kid is not this verifier's key (${deps.did})`);
     try {
       verifyJws(jws, deps.key, { algorithms: ['ES256'] });
     } catch (e) {
-      fail(`the access token signature does not verify with this verifier's key${e instanceof JoseError ? ` (${e.message})` : ''}`);
+      fail('ERR_ACCESS_TOKEN_SIGNATURE', `the access token signature does not verify with this verifier's key${e instanceof JoseError ? ` (${e.message})` : ''}`);
     }
   },
 };
@@ -66,7 +67,7 @@ export const checkAccessTokenTyp: Step<AccessTokenContext> = {
   name: 'access-token-typ',
   run({ deps, state }) {
     const typ = state.jws!.header.typ;
-    if (typ !== deps.typ) fail(`the access token typ is ${typ === undefined ? 'missing' : JSON.stringify(typ.slice(0, 32))}; this verifier issues "${deps.typ}"`);
+    if (typ !== deps.typ) fail('ERR_ACCESS_TOKEN_TYP', `the access token typ is ${typ === undefined ? 'missing' : JSON.stringify(typ.slice(0, 32))}; this verifier issues "${deps.typ}"`);
   },
 };
 
@@ -74,7 +75,7 @@ export const checkAccessTokenIssuer: Step<AccessTokenContext> = {
   name: 'access-token-issuer',
   run({ deps, state }) {
     const iss = state.jws!.payload.iss;
-    if (iss !== deps.issuer) fail(`the access token iss is not this verifier (${deps.issuer})`);
+    if (iss !== deps.issuer) fail('ERR_ACCESS_TOKEN_ISSUER', `the access token iss is not this verifier (${deps.issuer})`);
   },
 };
 
@@ -85,14 +86,14 @@ export const checkAccessTokenTime: Step<AccessTokenContext> = {
     const exp = readNumericDate(p.exp, false);
     const iat = readNumericDate(p.iat, false);
     const nbf = readNumericDate(p.nbf, false);
-    if (!exp.ok || exp.seconds === undefined) fail('the access token exp must be a NumericDate');
-    if (!iat.ok || iat.seconds === undefined) fail('the access token iat must be a NumericDate');
-    if (!nbf.ok) fail('the access token nbf must be a NumericDate');
+    if (!exp.ok || exp.seconds === undefined) fail('ERR_ACCESS_TOKEN_MALFORMED', 'the access token exp must be a NumericDate');
+    if (!iat.ok || iat.seconds === undefined) fail('ERR_ACCESS_TOKEN_MALFORMED', 'the access token iat must be a NumericDate');
+    if (!nbf.ok) fail('ERR_ACCESS_TOKEN_MALFORMED', 'the access token nbf must be a NumericDate');
     const now = deps.clock.now() / 1000;
     const skew = deps.clockSkewSeconds;
-    if (exp.ok && exp.seconds !== undefined && now - skew >= exp.seconds) fail(`the access token expired at ${new Date(exp.seconds * 1000).toISOString()}`);
-    if (iat.ok && iat.seconds !== undefined && iat.seconds > now + skew) fail('the access token was issued in the future (iat)');
-    if (nbf.ok && nbf.seconds !== undefined && nbf.seconds > now + skew) fail('the access token is not yet valid (nbf)');
+    if (exp.ok && exp.seconds !== undefined && now - skew >= exp.seconds) fail('ERR_ACCESS_TOKEN_EXPIRED', `the access token expired at ${new Date(exp.seconds * 1000).toISOString()}`);
+    if (iat.ok && iat.seconds !== undefined && iat.seconds > now + skew) fail('ERR_ACCESS_TOKEN_NOT_YET_VALID', 'the access token was issued in the future (iat)');
+    if (nbf.ok && nbf.seconds !== undefined && nbf.seconds > now + skew) fail('ERR_ACCESS_TOKEN_NOT_YET_VALID', 'the access token is not yet valid (nbf)');
   },
 };
 
@@ -101,7 +102,7 @@ export const checkAccessTokenAudience: Step<AccessTokenContext> = {
   run({ state }) {
     const aud = state.jws!.payload.aud;
     const ok = (typeof aud === 'string' && aud.length > 0) || (Array.isArray(aud) && aud.length > 0 && aud.every((a) => typeof a === 'string' && a.length > 0));
-    if (!ok) fail('the access token has no aud (a string or an array of strings)');
+    if (!ok) fail('ERR_ACCESS_TOKEN_AUDIENCE', 'the access token has no aud (a string or an array of strings)');
   },
 };
 

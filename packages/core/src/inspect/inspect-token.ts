@@ -29,8 +29,8 @@ import { JWT_BEARER } from '../oauth/client-auth/parse-client-assertion.ts';
 import { reserveAssertionJti } from '../oauth/client-auth/reserve-assertion-jti.ts';
 import { decodeVpTokenClaim } from '../oauth/token/grants/client-credentials.ts';
 import type { AuthorizeContext } from '../oauth/authorize/context.ts';
-import { checkClient } from '../oauth/authorize/check-client.ts';
-import { processRequestObject } from '../oauth/authorize/process-request-object.ts';
+import { AUTHORIZE_STEPS } from '../oauth/authorize/authorize.ts';
+import { admitLogin } from '../oauth/authorize/admit-login.ts';
 import { ACCESS_TOKEN_CHECKS, ACCESS_TOKEN_PREREQUISITES, type AccessTokenContext } from './access-token-checks.ts';
 import { decodeUnverified, detectKind, InspectInputError } from './detect-kind.ts';
 import { AUTHORIZE_PREREQUISITES, CLIENT_AUTH_PREREQUISITES, presentationPrerequisites } from './prerequisites.ts';
@@ -176,6 +176,9 @@ async function inspectClientAssertion(jwt: string, claims: Record<string, unknow
   return { checks: [...auth, vpToken, ...vp.checks], skipped: [...skipped, ...vp.skipped], embedded: vp.embedded };
 }
 
+/** The steps /oidc/authorize runs on a request, up to (not including) holding a login slot. */
+export const REQUEST_OBJECT_CHECKS = AUTHORIZE_STEPS.filter((step) => step !== admitLogin);
+
 async function inspectRequestObject(jwt: string, claims: Record<string, unknown>, deps: InspectDeps, clock: Clock): Promise<Outcome> {
   const raw: Record<string, string> = { request: jwt };
   const clientId = claims.client_id ?? claims.iss;
@@ -183,7 +186,7 @@ async function inspectRequestObject(jwt: string, claims: Record<string, unknown>
   if (typeof claims.response_type === 'string') raw.response_type = claims.response_type;
   const { authorizeDeps } = deps;
   const ctx: AuthorizeContext = { raw, deps: { ...authorizeDeps, clock, store: readOnlyStore(authorizeDeps.store) }, state: { params: {} }, source: {} };
-  return { checks: await runChecks([checkClient, processRequestObject], ctx, AUTHORIZE_PREREQUISITES), skipped: [], embedded: [] };
+  return { checks: await runChecks(REQUEST_OBJECT_CHECKS, ctx, AUTHORIZE_PREREQUISITES), skipped: [], embedded: [] };
 }
 
 async function inspectAccessToken(jwt: string, deps: InspectDeps, clock: Clock): Promise<Outcome> {

@@ -45,7 +45,16 @@ export const CLIENT_AUTH_PREREQUISITES: Prerequisites<ClientAuthContext> = {
   'assertion-replay': [assertion, client],
 };
 
+const registered: Prerequisite<AuthorizeContext> = { step: 'authorize-client', present: (c) => c.state.client !== undefined };
+/** The parameters the later steps read are those of the verified request object. */
+const requestObject: Prerequisite<AuthorizeContext> = { step: 'request-object' };
+
 export const AUTHORIZE_PREREQUISITES: Prerequisites<AuthorizeContext> = {
   'authorize-client': [],
-  'request-object': [{ step: 'authorize-client', present: (c) => c.state.client !== undefined }],
+  'request-object': [registered],
+  'redirect-uri': [registered, requestObject],
+  'response-type': [requestObject],
+  scope: [requestObject],
+  'state-nonce': [requestObject],
+  pkce: [registered, requestObject],
 };

@@ -4,11 +4,10 @@ import { VerifierError } from '../errors/verifier-error.ts';
 import type { Step } from '../shared/pipeline.ts';
 import { PRESENTATION_CHECKS } from '../credentials/verify-presentation.ts';
 import { CLIENT_AUTH_STEPS } from '../oauth/client-auth/authenticate-client.ts';
-import { checkClient } from '../oauth/authorize/check-client.ts';
-import { processRequestObject } from '../oauth/authorize/process-request-object.ts';
 import { CheckFailure, runChecks, type Prerequisites } from './run-checks.ts';
 import { AUTHORIZE_PREREQUISITES, CLIENT_AUTH_PREREQUISITES, presentationPrerequisites } from './prerequisites.ts';
 import { ACCESS_TOKEN_CHECKS, ACCESS_TOKEN_PREREQUISITES } from './access-token-checks.ts';
+import { REQUEST_OBJECT_CHECKS } from './inspect-token.ts';
 
 interface Ctx {
   state: { a?: string; b?: string };
@@ -98,6 +97,6 @@ test('prerequisite tables cover every pipeline step and name only existing steps
   };
   cover(PRESENTATION_CHECKS as readonly Step<never>[], presentationPrerequisites() as Prerequisites<never>);
   cover(CLIENT_AUTH_STEPS as readonly Step<never>[], CLIENT_AUTH_PREREQUISITES as Prerequisites<never>);
-  cover([checkClient, processRequestObject] as readonly Step<never>[], AUTHORIZE_PREREQUISITES as Prerequisites<never>);
+  cover(REQUEST_OBJECT_CHECKS as readonly Step<never>[], AUTHORIZE_PREREQUISITES as Prerequisites<never>);
   cover(ACCESS_TOKEN_CHECKS as readonly Step<never>[], ACCESS_TOKEN_PREREQUISITES as Prerequisites<never>);
 });

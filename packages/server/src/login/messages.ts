@@ -44,6 +44,12 @@ const en = {
   unavailableMessage: 'The login cannot be shown right now. Try again in a few seconds.',
   errorCode: 'Error {status}',
   newTab: '(opens in a new tab)',
+  requestedBy: '{service} asks you to log in',
+  errorReference: 'Reference: {code}',
+  authzClientUnknown: 'The application that sent you here is not registered with this verifier, or did not say which application it is. Start the login again from the application.',
+  authzRedirectUri: 'The application asked to send you back to an address that is not registered for it. Start the login again from the application.',
+  authzBusy: 'Too many logins are in progress right now. Try again in a few seconds.',
+  authzInvalid: 'The application sent a login request this verifier cannot accept. Start the login again from the application.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -80,6 +86,12 @@ const es: Messages = {
   unavailableMessage: 'No se puede mostrar el inicio de sesión en este momento. Inténtalo de nuevo en unos segundos.',
   errorCode: 'Error {status}',
   newTab: '(se abre en una pestaña nueva)',
+  requestedBy: '{service} te pide que inicies sesión',
+  errorReference: 'Referencia: {code}',
+  authzClientUnknown: 'La aplicación que te ha enviado aquí no está registrada en este verificador, o no ha dicho qué aplicación es. Vuelve a iniciar sesión desde la aplicación.',
+  authzRedirectUri: 'La aplicación ha pedido devolverte a una dirección de retorno que no tiene registrada. Vuelve a iniciar sesión desde la aplicación.',
+  authzBusy: 'Hay demasiados inicios de sesión en curso. Inténtalo de nuevo en unos segundos.',
+  authzInvalid: 'La aplicación ha enviado una solicitud de inicio de sesión que este verificador no puede aceptar. Vuelve a iniciar sesión desde la aplicación.',
 };
 
 const ca: Messages = {
@@ -113,9 +125,30 @@ const ca: Messages = {
   unavailableMessage: 'No es pot mostrar l’inici de sessió ara mateix. Torna-ho a provar d’aquí a uns segons.',
   errorCode: 'Error {status}',
   newTab: '(s’obre en una pestanya nova)',
+  requestedBy: '{service} et demana que iniciïs la sessió',
+  errorReference: 'Referència: {code}',
+  authzClientUnknown: 'L’aplicació que t’ha enviat aquí no està registrada en aquest verificador, o no ha dit quina aplicació és. Torna a iniciar la sessió des de l’aplicació.',
+  authzRedirectUri: 'L’aplicació ha demanat tornar-te a una adreça de retorn que no té registrada. Torna a iniciar la sessió des de l’aplicació.',
+  authzBusy: 'Hi ha massa inicis de sessió en curs. Torna-ho a provar d’aquí a uns segons.',
+  authzInvalid: 'L’aplicació ha enviat una sol·licitud d’inici de sessió que aquest verificador no pot acceptar. Torna a iniciar la sessió des de l’aplicació.',
 };
 
 export const MESSAGES: Readonly<Record<Lang, Messages>> = { en, es, ca };
+
+/** The explanation of an authorization error page, by stable error code (the English detail stays in the log). */
+export function authorizeErrorMessage(m: Messages, code: string): string {
+  switch (code) {
+    case 'ERR_AUTHZ_CLIENT_UNKNOWN':
+      return m.authzClientUnknown;
+    case 'ERR_AUTHZ_REDIRECT_URI':
+      return m.authzRedirectUri;
+    case 'ERR_LOGIN_RATE_LIMITED':
+    case 'ERR_LOGIN_CAPACITY':
+      return m.authzBusy;
+    default:
+      return m.authzInvalid;
+  }
+}
 
 /** Fills `{name}` placeholders; unknown placeholders are left as they are. */
 export function format(template: string, values: Readonly<Record<string, string | number>>): string {

@@ -117,6 +117,17 @@ function helpNav(f: FrontendConfig, m: Messages): string {
   return links.length ? `<nav aria-label="${escapeHtml(m.helpNav)}"><ul>${links.join('')}</ul></nav>` : '';
 }
 
+/** The language switch: links to this page (`query`) with each `lang`. */
+function langNav(lang: Lang, query: URLSearchParams): string {
+  const links = LANGS.map((l) => {
+    const q = new URLSearchParams(query);
+    q.set('lang', l);
+    const current = l === lang ? ' aria-current="true"' : '';
+    return `<li><a href="?${escapeHtml(q.toString())}" lang="${l}" hreflang="${l}"${current}>${escapeHtml(LANG_NAMES[l])}</a></li>`;
+  });
+  return `<nav aria-label="${escapeHtml(MESSAGES[lang].languageNav)}"><ul>${links.join('')}</ul></nav>`;
+}
+
 function shell(o: { lang: Lang; title: string; nonce: string; frontend: FrontendConfig; main: string; footer: string; tail?: string }): string {
   const t = resolveTheme(o.frontend.colors);
   const nonceAttr = o.nonce ? ` nonce="${escapeHtml(o.nonce)}"` : '';
@@ -170,7 +181,8 @@ export function renderLoginPage(o: LoginPageOptions): string {
   const [before = '', after = ''] = m.expiresIn.split('{time}');
   const homeUri = safeHttpUrl(o.homeUri);
 
-  const main = `<h1>${escapeHtml(m.heading)}</h1>
+  const service = homeUri ? `\n<p id="dv-service">${escapeHtml(format(m.requestedBy, { service: new URL(homeUri).host }))}</p>` : '';
+  const main = `<h1>${escapeHtml(m.heading)}</h1>${service}
 <section id="dv-login" aria-labelledby="dv-scan-h">
 <h2 id="dv-scan-h">${escapeHtml(m.scanHeading)}</h2>
 <p>${escapeHtml(m.scanHelp)}</p>
@@ -185,13 +197,8 @@ ${qrBlock}
 </section>
 <section id="dv-outcome" role="alert" aria-atomic="true" hidden></section>`;
 
-  const langLinks = LANGS.map((l) => {
-    const q = new URLSearchParams({ authRequest: o.authRequest, state: o.state, ...(homeUri ? { homeUri } : {}), lang: l });
-    const current = l === o.lang ? ' aria-current="true"' : '';
-    return `<li><a href="?${escapeHtml(q.toString())}" lang="${l}" hreflang="${l}"${current}>${escapeHtml(LANG_NAMES[l])}</a></li>`;
-  });
   const footer = `${helpNav(o.frontend, m)}
-<nav aria-label="${escapeHtml(m.languageNav)}"><ul>${langLinks.join('')}</ul></nav>`;
+${langNav(o.lang, new URLSearchParams({ authRequest: o.authRequest, state: o.state, ...(homeUri ? { homeUri } : {}) }))}`;
 
   const data = {
     base: o.base,
@@ -221,6 +228,10 @@ export interface ErrorPageOptions {
   status: number;
   title: string;
   message: string;
+  /** Stable error code shown as the reference (language-neutral). */
+  code?: string;
+  /** Query of the page's own URL: when given, the page offers the language switch (links to it with `lang`). */
+  selfQuery?: string;
   /** Shown as a "back" link only when it is an http(s) URL. */
   homeUri?: string;
   lang: Lang;
@@ -241,16 +252,20 @@ export function renderErrorPage(o: ErrorPageOptions): string {
     : '';
   const main = `<h1>${escapeHtml(o.title)}</h1>
 <p>${escapeHtml(o.message)}</p>
-<p class="code">${escapeHtml(format(m.errorCode, { status: o.status }))}</p>
+<p class="code">${escapeHtml(format(m.errorCode, { status: o.status }))}${o.code ? ` · ${escapeHtml(format(m.errorReference, { code: o.code }))}` : ''}</p>
 ${back}`;
-  return shell({ lang: o.lang, title: `${o.title} · DOME`, nonce: o.nonce ?? '', frontend: o.frontend, main, footer: helpNav(o.frontend, m) });
+  const footer = o.selfQuery === undefined ? helpNav(o.frontend, m) : `${helpNav(o.frontend, m)}\n${langNav(o.lang, new URLSearchParams(o.selfQuery))}`;
+  return shell({ lang: o.lang, title: `${o.title} · DOME`, nonce: o.nonce ?? '', frontend: o.frontend, main, footer });
 }
 
-/** Sends `renderErrorPage` with its status, a fresh nonce and the page security headers. */
+/**
+ * Sends `renderErrorPage` with its status, a fresh nonce and the page security headers. The page
+ * offers the language switch: links to `selfQuery` (default: none — only `lang`) with each `lang`.
+ */
 export function sendErrorPage(reply: FastifyReply, o: Omit<ErrorPageOptions, 'nonce'>): FastifyReply {
   const nonce = newNonce();
   return reply
     .code(o.status)
     .headers(htmlPageHeaders(nonce))
-    .send(renderErrorPage({ ...o, nonce }));
+    .send(renderErrorPage({ selfQuery: '', ...o, nonce }));
 }

@@ -10,7 +10,8 @@ import type { Runtime } from '../runtime.ts';
 import type { Metrics } from '../metrics.ts';
 
 /** Sends the HTML error page for authorization errors that must not be redirected. */
-export type ErrorPage = (request: FastifyRequest, reply: FastifyReply, o: { status: number; message: string; homeUri?: string }) => FastifyReply;
+/** The authorization endpoint's error page: explained in the page language by `code`. */
+export type ErrorPage = (request: FastifyRequest, reply: FastifyReply, o: { status: number; code: string; homeUri?: string }) => FastifyReply;
 
 function rawParams(request: FastifyRequest): Record<string, string> {
   if (request.method === 'POST') {
@@ -32,7 +33,7 @@ export function authorizeRoutes(app: FastifyInstance, runtime: Runtime, metrics:
     } catch (e) {
       const v = e instanceof VerifierError ? e : new VerifierError('ERR_REQUEST_MALFORMED', 'the request cannot be parsed');
       request.outcome = v.error;
-      return errorPage(request, reply, { status: 400, message: v.message });
+      return errorPage(request, reply, { status: 400, code: v.code });
     }
     const outcome = await handleAuthorizeRequest(runtime.authorizeDeps, params, (f) => metrics.validationFailures.inc({ code: f.error.code, step: f.step }), { ip: request.ip });
     switch (outcome.kind) {
@@ -52,7 +53,7 @@ export function authorizeRoutes(app: FastifyInstance, runtime: Runtime, metrics:
         if (outcome.error.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.error.retryAfterSeconds));
         request.outcome = outcome.error.error;
         request.log.info({ code: outcome.error.code }, 'authorization request rejected (error page)');
-        return errorPage(request, reply, { status, message: outcome.error.message, ...(outcome.homeUri ? { homeUri: outcome.homeUri } : {}) });
+        return errorPage(request, reply, { status, code: outcome.error.code, ...(outcome.homeUri ? { homeUri: outcome.homeUri } : {}) });
       }
     }
   };
