@@ -508,7 +508,13 @@ export const verifierConfigSchema = z.object({
         type: 'http(s) URL',
         default: '`http://localhost:<server.port>`',
         description:
-          'Public base URL of the verifier: OAuth issuer, token `iss`, required client-assertion `aud`, base of `response_uri`. No query or fragment; a trailing `/` is removed.',
+          'Public base URL of the verifier: OAuth issuer, token `iss`, required client-assertion `aud`, base of `response_uri`. No query or fragment; a trailing `/` is removed. It may carry a path (`https://host/verifier`, the IN2 V3 shape): discovery then also answers at the RFC 8414 path-inserted URLs, and client assertions may name the issuer with or without the path (docs/compatibility.md).',
+      }),
+      serveUnderIssuerPath: documented(bool(false), {
+        type: 'boolean',
+        default: '`false`',
+        description:
+          'Serve every public route under the path of `url` (`/verifier/oidc/token`, `/verifier/login`, …), for deployments without a prefix-stripping proxy in front, like IN2 V3. Off: the routes stay at the root and a proxy strips the prefix. Health and metrics stay at the root either way.',
       }),
       identity: z.object({
         privateKey: documented(privateKeyHex(), {
@@ -921,6 +927,7 @@ export interface VerifierConfig {
     readonly backend: {
       /** Issuer URL without trailing `/`. */
       readonly url: string;
+      readonly serveUnderIssuerPath: boolean;
       readonly identity: {
         /** 64 lowercase hex digits; undefined ⇒ the server uses a development key. */
         readonly privateKey?: string;
