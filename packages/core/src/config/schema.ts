@@ -528,6 +528,11 @@ export const verifierConfigSchema = z.object({
           default: 'derived from `privateKey`',
           description: 'did:key of the verifier (`kid`, OID4VP `client_id`); when set it must match the one derived from `privateKey`.',
         }),
+        certificate: documented(optionalText(), {
+          type: 'PEM certificate chain, leaf first (the PEM text, or a path to a PEM file)',
+          description:
+            "Identity certificate of the verifier (IN2 V3's `verifier.backend.identity.certificate`); its leaf key must be the identity key (`privateKey`). When set, the request object names the verifier `x509_hash:<base64url SHA-256 of the leaf DER>` (OpenID4VP 1.0 §5.9.3) and carries the chain in its `x5c` header; the PWA answers with that `aud`. The deployed DOME wallet requires the did:key client id: leave this unset while it must log in. Unset by default.",
+        }),
         verifiableCredential: documented(optionalText(), {
           type: 'string',
           secret: true,
@@ -933,6 +938,8 @@ export interface VerifierConfig {
         readonly privateKey?: string;
         /** Given or derived from `privateKey`; undefined iff `privateKey` is. */
         readonly didKey?: string;
+        /** PEM chain (text or file path), leaf first; leaf key = the identity key. */
+        readonly certificate?: string;
         /** Accepted for IN2 compatibility; unused. */
         readonly verifiableCredential?: string;
       };

@@ -8,6 +8,7 @@ import type { LoginSessions } from '../login/login-sessions.ts';
 import type { LoginAdmission, LoginSlot } from '../login/login-admission.ts';
 import type { Signer } from '../tokens/create-access-token.ts';
 import type { DcqlProfiles } from '../oid4vp/dcql.ts';
+import type { RequestObjectIdentity } from '../oid4vp/create-request-object.ts';
 
 export interface AuthorizePolicy {
   issuer: string;
@@ -32,6 +33,8 @@ export interface AuthorizeDeps {
   admission: LoginAdmission;
   /** The verifier identity: signs the OpenID4VP request object, did:key is its client_id. */
   signer: Signer;
+  /** How the request object names the verifier; default: the did:key (`didKeyIdentity`). */
+  requestObjectIdentity?: RequestObjectIdentity;
 }
 
 /** The OAuth parameters that take part in the request (outer, then overridden by the request object). */

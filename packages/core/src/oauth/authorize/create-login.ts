@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loginCookieName } from '../login/login-sessions.ts';
-import { createRequestObject, openId4VpUrl } from '../oid4vp/create-request-object.ts';
+import { createRequestObject, didKeyIdentity, openId4VpUrl } from '../oid4vp/create-request-object.ts';
 import { dcqlQueryForScope } from '../oid4vp/dcql.ts';
 import type { AuthorizeContext, AuthorizeResult } from './context.ts';
 
@@ -17,7 +17,8 @@ export async function createLogin({ deps, state }: AuthorizeContext): Promise<Au
   const p = state.params;
   const client = state.client!;
   const requestId = randomBytes(32).toString('base64url');
-  const authRequest = openId4VpUrl(issuer, deps.signer.kid, requestId);
+  const identity = deps.requestObjectIdentity ?? didKeyIdentity(deps.signer.kid);
+  const authRequest = openId4VpUrl(issuer, identity.clientId, requestId);
   const { session, browserSecret } = await deps.logins.create({
     state: p.state!,
     clientId: client.clientId,
@@ -35,7 +36,7 @@ export async function createLogin({ deps, state }: AuthorizeContext): Promise<Au
     nowSeconds: Math.floor(session.createdAt / 1000),
     expiresAtSeconds: Math.floor(session.createdAt / 1000) + Math.round(deps.logins.lifetimeMs / 1000),
     dcqlQuery: dcqlQueryForScope(deps.policy.dcqlProfiles, session.scope),
-  });
+  }, identity);
   await deps.store.set(requestObjectKey(requestId), requestObject, session.expiresAt - session.createdAt);
   // The page renders what the session stores; the URL keeps DOME's shape for wallets and tools that read it.
   const query = new URLSearchParams({ authRequest, state: session.state });
