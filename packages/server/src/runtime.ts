@@ -237,6 +237,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       requestObjectRequireExp: backend.requestObject.requireExp,
       requestObjectRequireAud: backend.requestObject.requireAud,
       dcqlProfiles: framework.dcqlProfiles ?? DEFAULT_DCQL_PROFILES,
+      ...(config.verifier.frontend.portalUrl ? { portalUrl: config.verifier.frontend.portalUrl } : {}),
     },
     clients,
     clientKeys: tokenDeps.clientKeys,

@@ -798,6 +798,12 @@ export const verifierConfigSchema = z.object({
         description:
           'Which DOME wallet `urls.wallet` is, for the same-device link: `wallet-api` (the deployed wallet) gets `openid4vp://` rewritten to `urls.wallet` with the request query kept; `pwa` (the EUDIStack wallet PWA) gets `{urls.wallet}/protocol/callback?authorization_request=<urlencoded openid4vp URL>`.',
       }),
+      portalUrl: documented(issuerUrl(), {
+        type: 'http(s) URL without query or fragment (a trailing `/` is removed)',
+        default: 'none: our own login page',
+        description:
+          "External login portal (IN2 V3's `verifier.frontend.portalUrl`): `/oidc/authorize` redirects the browser to `{portalUrl}/login?authRequest=&state=&homeUri=` instead of our `/login` page, and the portal subscribes to `GET /api/login/events?state=` (CORS from its origin) for `redirect` and `validation_failed` events. The `state` given to the portal is the login's secret handle, not the RP's `state` (docs/compatibility.md, \"IN2 V3 deployment shape\").",
+      }),
       walletOrigins: documented(walletOrigins(), {
         type: '`*` or comma-separated origins',
         default: '`*`',
@@ -997,6 +1003,8 @@ export interface VerifierConfig {
       readonly walletKind: WalletKind;
       /** `*` or origins joined by `,`. */
       readonly walletOrigins: string;
+      /** External login portal (IN2 V3 shape); unset ⇒ our login page. */
+      readonly portalUrl?: string;
     };
   };
   /** Non-fatal findings (unknown keys, suspicious values); never contain values. */

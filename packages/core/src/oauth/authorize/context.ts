@@ -19,6 +19,8 @@ export interface AuthorizePolicy {
   requestObjectRequireAud: boolean;
   /** The trust framework's DCQL profiles: the scopes an RP may ask for and what each requests of the wallet. */
   dcqlProfiles: DcqlProfiles;
+  /** External login portal (`verifier.frontend.portalUrl`, IN2 V3 shape): the browser goes to `{portalUrl}/login` instead of our page. */
+  portalUrl?: string;
 }
 
 export interface AuthorizeDeps {
