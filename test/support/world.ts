@@ -68,6 +68,8 @@ export interface WorldOptions {
   env?: Record<string, string>;
   /** Listen on 127.0.0.1 (random port) with the issuer URL set to it, for tests that need real HTTP. */
   listen?: boolean;
+  /** A path appended to the issuer URL (`/verifier`): the IN2 V3 deployment shape (docs/compatibility.md). */
+  issuerPath?: string;
   /** A pino logger for the runtime and the app (logging tests). */
   logger?: import('pino').Logger;
   /** TIL entries: DID → credential types (default: the issuer with both LEAR types). */
@@ -151,7 +153,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   }
 
   const port = options.listen ? await freePort() : 0;
-  const issuer = options.listen ? `http://127.0.0.1:${port}` : ISSUER;
+  const issuer = `${options.listen ? `http://127.0.0.1:${port}` : ISSUER}${options.issuerPath ?? ''}`;
   const machine = newMachine();
   const tsl = yamlList([machineClientEntry(machine.did), ...(options.clients ?? [])]);
   const revoked = `# revoked credential ids\nrevoked_credentials:\n${(options.revoked ?? ['00000000-0000-0000-0000-000000000000']).map((id) => `  - "${id}"`).join('\n')}\n`;
@@ -228,7 +230,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     async post(body, headers = {}) {
       const res = await app.inject({
         method: 'POST',
-        url: '/oidc/token',
+        url: `${runtime.config.verifier.backend.serveUnderIssuerPath ? new URL(issuer).pathname : ''}/oidc/token`,
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
         payload: typeof body === 'string' ? body : body.toString(),
       });

@@ -46,7 +46,8 @@ export { createLoginAdmission, type LoginAdmission, type LoginAdmissionLimits, t
 export { handleAuthorizeRequest, withQuery, AUTHORIZE_STEPS, type AuthorizeOutcome } from './oauth/authorize/authorize.ts';
 export type { AuthorizeDeps, AuthorizePolicy, AuthorizeResult } from './oauth/authorize/context.ts';
 export { requestObjectKey } from './oauth/authorize/create-login.ts';
-export { createRequestObject, openId4VpUrl, DOME_PRESENTATION_SCOPE, SELF_ISSUED_AUDIENCE } from './oauth/oid4vp/create-request-object.ts';
+export { createRequestObject, didKeyIdentity, openId4VpUrl, DOME_PRESENTATION_SCOPE, SELF_ISSUED_AUDIENCE, type RequestObjectIdentity } from './oauth/oid4vp/create-request-object.ts';
+export { identityFromCertificate, x509HashClientId } from './keys/identity-certificate.ts';
 export {
   DEFAULT_DCQL_PROFILES,
   DCQL_QUERY_IDS,

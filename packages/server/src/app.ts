@@ -20,6 +20,7 @@ import { createWorkQueue, type WorkQueue } from './http/work-queue.ts';
 import { createAdmission, limitAddresses } from './http/admission.ts';
 import { capConnections, clientErrorHandler, timeoutOptions } from './http/connections.ts';
 import { createOutageLog } from './http/outages.ts';
+import { basePathRewrite } from './http/base-path.ts';
 
 export interface AppOptions {
   metrics: Metrics;
@@ -62,7 +63,8 @@ function baseOptions(runtime: Runtime, options: AppOptions) {
 export async function buildApp(runtime: Runtime, options: AppOptions): Promise<FastifyInstance> {
   const { metrics } = options;
   const server = runtime.config.server;
-  const app = Fastify({ ...baseOptions(runtime, options), bodyLimit: 64 * 1024 });
+  const { url, serveUnderIssuerPath } = runtime.config.verifier.backend;
+  const app = Fastify({ ...baseOptions(runtime, options), bodyLimit: 64 * 1024, ...basePathRewrite(url, serveUnderIssuerPath) });
   capConnections(app.server, { max: server.maxConnections, perAddress: server.maxConnectionsPerAddress }, metrics);
 
   // Bodies are read as text and parsed by the route, so that duplicate parameters can be

@@ -17,6 +17,7 @@ import {
   createTokenStatusListChecker,
   createTrustedIssuersRegistry,
   createX5cVerifier,
+  identityFromCertificate,
   identityFromHex,
   loadOrCreateDevIdentity,
   loadTrustAnchors,
@@ -172,6 +173,9 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     log.warn({ path: dev.path, did: identity.did }, dev.created ? 'generated a development identity key; set verifier.backend.identity.privateKey in production' : 'using the development identity key; set verifier.backend.identity.privateKey in production');
   }
 
+  // IN2 V3 shape: with an identity certificate the verifier is `x509_hash:…` to wallets.
+  const requestObjectIdentity = backend.identity.certificate ? identityFromCertificate(backend.identity.certificate, identity) : undefined;
+
   if (backend.outbound.allowInsecure) log.warn({}, 'verifier.backend.outbound.allowInsecure is on: client-supplied URLs may use http: and private addresses (development only)');
   const metrics = options.metrics;
   const fetcher = createFetcher({
@@ -265,6 +269,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       requestObjectRequireExp: backend.requestObject.requireExp,
       requestObjectRequireAud: backend.requestObject.requireAud,
       dcqlProfiles: framework.dcqlProfiles ?? DEFAULT_DCQL_PROFILES,
+      ...(config.verifier.frontend.portalUrl ? { portalUrl: config.verifier.frontend.portalUrl } : {}),
     },
     clients,
     clientKeys: tokenDeps.clientKeys,
@@ -272,16 +277,18 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     logins,
     admission: loginAdmission,
     signer: tokenDeps.signer,
+    ...(requestObjectIdentity ? { requestObjectIdentity } : {}),
   };
+  const clientId = requestObjectIdentity?.clientId ?? identity.did;
   const audiences = backend.login.presentationAudiences.split(',').map((a) => a.trim()).filter(Boolean);
   const walletDeps: WalletResponseDeps = {
     ...tokenDeps,
     policy: tokenDeps.presentationPolicy,
     issuer,
     logins,
-    presentationAudiences: [...new Set([...audiences, identity.did, issuer])],
-    // The request object's client_id (create-request-object.ts): the verifier did:key.
-    clientId: identity.did,
+    presentationAudiences: [...new Set([...audiences, clientId, identity.did, issuer])],
+    // The request object's client_id (create-request-object.ts): the verifier did:key or x509_hash:….
+    clientId,
     // The DCQL queries this login's request object carried (its trust framework's profiles, its scope).
     sentQueries: (session) => dcqlQueryForScope(authorizeDeps.policy.dcqlProfiles, session.scope).credentials,
   };

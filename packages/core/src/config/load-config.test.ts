@@ -534,6 +534,14 @@ describe('identity checks', () => {
     throwsConfigError(() => loadConfig({ env: { VERIFIER_BACKEND_IDENTITY_DID_KEY: DID_KEY } }), 'verifier.backend.identity.privateKey', /required/);
   });
 
+  test('an identity certificate without privateKey stops with privateKey named; a certificate file path is made absolute, PEM text kept', () => {
+    throwsConfigError(() => loadConfig({ env: { VERIFIER_BACKEND_IDENTITY_CERTIFICATE: 'identity.pem' } }), 'verifier.backend.identity.privateKey', /required when verifier\.backend\.identity\.certificate is set/);
+    const file = loadConfig({ env: { VERIFIER_BACKEND_IDENTITY_PRIVATE_KEY: PRIVATE_KEY, VERIFIER_BACKEND_IDENTITY_CERTIFICATE: 'certs/identity.pem' }, cwd: '/srv/verifier' });
+    assert.equal(file.verifier.backend.identity.certificate, '/srv/verifier/certs/identity.pem');
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+    assert.equal(loadConfig({ env: { VERIFIER_BACKEND_IDENTITY_PRIVATE_KEY: PRIVATE_KEY, VERIFIER_BACKEND_IDENTITY_CERTIFICATE: pem } }).verifier.backend.identity.certificate, pem);
+  });
+
   test('a didKey that is not a P-256 did:key is rejected', () => {
     throwsConfigError(
       () => loadConfig({ env: { VERIFIER_BACKEND_IDENTITY_PRIVATE_KEY: PRIVATE_KEY, VERIFIER_BACKEND_IDENTITY_DID_KEY: 'did:web:example.org' } }),

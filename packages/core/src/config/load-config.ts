@@ -129,19 +129,24 @@ function checkServer(server: ParsedConfig['server'], configured: boolean): Verif
   return { ...server, host: server.host ?? (configured ? '0.0.0.0' : '127.0.0.1'), trustProxy: trust, management: { ...(port !== undefined && { port }), ...(host !== undefined && { host }) } };
 }
 
-function checkIdentity(identity: ParsedConfig['verifier']['backend']['identity']): VerifierConfig['verifier']['backend']['identity'] {
-  const { privateKey, didKey, verifiableCredential } = identity;
+function checkIdentity(identity: ParsedConfig['verifier']['backend']['identity'], cwd: string): VerifierConfig['verifier']['backend']['identity'] {
+  const { privateKey, didKey, verifiableCredential, certificate } = identity;
+  const extra = {
+    ...(verifiableCredential !== undefined && { verifiableCredential }),
+    // PEM text as given; a file path made absolute (read at start-up, keys/identity-certificate.ts).
+    ...(certificate !== undefined && { certificate: certificate.trimStart().startsWith('-----BEGIN') ? certificate : resolveLocal(certificate, cwd) }),
+  };
   if (privateKey === undefined) {
-    if (didKey !== undefined) {
-      throw new ConfigError('verifier.backend.identity.privateKey', 'is required when verifier.backend.identity.didKey is set');
+    for (const [key, value] of [['didKey', didKey], ['certificate', certificate]] as const) {
+      if (value !== undefined) throw new ConfigError('verifier.backend.identity.privateKey', `is required when verifier.backend.identity.${key} is set`);
     }
-    return { ...(verifiableCredential !== undefined && { verifiableCredential }) };
+    return extra;
   }
   const derived = didKeyFromPrivateKeyHex(privateKey);
   if (didKey !== undefined && didKey !== derived) {
     throw new ConfigError('verifier.backend.identity.didKey', 'does not match privateKey');
   }
-  return { privateKey, didKey: derived, ...(verifiableCredential !== undefined && { verifiableCredential }) };
+  return { privateKey, didKey: derived, ...extra };
 }
 
 /** Absolute form of a local path or `file:` URL; a trailing `/` is kept (the TIL base is concatenated). */
@@ -205,7 +210,7 @@ export function loadConfig(o: LoadConfigOptions): VerifierConfig {
     verifier: {
       backend: {
         url: url ?? `http://localhost:${parsed.server.port}`,
-        identity: checkIdentity(identity),
+        identity: checkIdentity(identity, cwd),
         trustFrameworks: checkTrustFrameworks(trustFrameworks, cwd, warnings),
         x509: x509.trustAnchors === undefined ? {} : { trustAnchors: resolveLocal(x509.trustAnchors, cwd) },
         ...backend,

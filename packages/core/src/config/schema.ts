@@ -508,7 +508,13 @@ export const verifierConfigSchema = z.object({
         type: 'http(s) URL',
         default: '`http://localhost:<server.port>`',
         description:
-          'Public base URL of the verifier: OAuth issuer, token `iss`, required client-assertion `aud`, base of `response_uri`. No query or fragment; a trailing `/` is removed.',
+          'Public base URL of the verifier: OAuth issuer, token `iss`, required client-assertion `aud`, base of `response_uri`. No query or fragment; a trailing `/` is removed. It may carry a path (`https://host/verifier`, the IN2 V3 shape): discovery then also answers at the RFC 8414 path-inserted URLs, and client assertions may name the issuer with or without the path (docs/compatibility.md).',
+      }),
+      serveUnderIssuerPath: documented(bool(false), {
+        type: 'boolean',
+        default: '`false`',
+        description:
+          'Serve every public route under the path of `url` (`/verifier/oidc/token`, `/verifier/login`, …), for deployments without a prefix-stripping proxy in front, like IN2 V3. Off: the routes stay at the root and a proxy strips the prefix. Health and metrics stay at the root either way.',
       }),
       identity: z.object({
         privateKey: documented(privateKeyHex(), {
@@ -521,6 +527,11 @@ export const verifierConfigSchema = z.object({
           type: 'did:key',
           default: 'derived from `privateKey`',
           description: 'did:key of the verifier (`kid`, OID4VP `client_id`); when set it must match the one derived from `privateKey`.',
+        }),
+        certificate: documented(optionalText(), {
+          type: 'PEM certificate chain, leaf first (the PEM text, or a path to a PEM file)',
+          description:
+            "Identity certificate of the verifier (IN2 V3's `verifier.backend.identity.certificate`); its leaf key must be the identity key (`privateKey`). When set, the request object names the verifier `x509_hash:<base64url SHA-256 of the leaf DER>` (OpenID4VP 1.0 §5.9.3) and carries the chain in its `x5c` header; the PWA answers with that `aud`. The deployed DOME wallet requires the did:key client id: leave this unset while it must log in. Unset by default.",
         }),
         verifiableCredential: documented(optionalText(), {
           type: 'string',
@@ -787,6 +798,12 @@ export const verifierConfigSchema = z.object({
         description:
           'Which DOME wallet `urls.wallet` is, for the same-device link: `wallet-api` (the deployed wallet) gets `openid4vp://` rewritten to `urls.wallet` with the request query kept; `pwa` (the EUDIStack wallet PWA) gets `{urls.wallet}/protocol/callback?authorization_request=<urlencoded openid4vp URL>`.',
       }),
+      portalUrl: documented(issuerUrl(), {
+        type: 'http(s) URL without query or fragment (a trailing `/` is removed)',
+        default: 'none: our own login page',
+        description:
+          "External login portal (IN2 V3's `verifier.frontend.portalUrl`): `/oidc/authorize` redirects the browser to `{portalUrl}/login?authRequest=&state=&homeUri=` instead of our `/login` page, and the portal subscribes to `GET /api/login/events?state=` (CORS from its origin) for `redirect` and `validation_failed` events. The `state` given to the portal is the login's secret handle, not the RP's `state` (docs/compatibility.md, \"IN2 V3 deployment shape\").",
+      }),
       walletOrigins: documented(walletOrigins(), {
         type: '`*` or comma-separated origins',
         default: '`*`',
@@ -921,11 +938,14 @@ export interface VerifierConfig {
     readonly backend: {
       /** Issuer URL without trailing `/`. */
       readonly url: string;
+      readonly serveUnderIssuerPath: boolean;
       readonly identity: {
         /** 64 lowercase hex digits; undefined ⇒ the server uses a development key. */
         readonly privateKey?: string;
         /** Given or derived from `privateKey`; undefined iff `privateKey` is. */
         readonly didKey?: string;
+        /** PEM chain (text or file path), leaf first; leaf key = the identity key. */
+        readonly certificate?: string;
         /** Accepted for IN2 compatibility; unused. */
         readonly verifiableCredential?: string;
       };
@@ -983,6 +1003,8 @@ export interface VerifierConfig {
       readonly walletKind: WalletKind;
       /** `*` or origins joined by `,`. */
       readonly walletOrigins: string;
+      /** External login portal (IN2 V3 shape); unset ⇒ our login page. */
+      readonly portalUrl?: string;
     };
   };
   /** Non-fatal findings (unknown keys, suspicious values); never contain values. */

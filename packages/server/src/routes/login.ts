@@ -17,6 +17,12 @@
  * Unlike IN2 (anyone who knew `state` got the code, §10 item 13) the outcome goes only to the
  * browser holding the login cookie `loginCookieName(state)` = `<sessionId>.<secret>` set by
  * `/oidc/authorize`; any other caller gets 403.
+ *
+ * External login portal (`verifier.frontend.portalUrl`, the IN2 V3 shape): `/oidc/authorize`
+ * hands the portal that same `<sessionId>.<secret>` as its `state`, and `?state=<handle>` opens
+ * the stream without a cookie, with IN2 V3's events: `redirect` (data = the RP redirect URL) or
+ * `validation_failed` (`{"code": <errors/codes.ts code>, "message": …}`, also on expiry), CORS
+ * from the portal's origin. The RP's `state` still opens nothing.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loginCookieName, type LoginSessions, type LoginView } from '@dome-verifier/core';
@@ -59,6 +65,17 @@ export function sseEvent(name: string, data: string): string {
     .join('')}\n`;
 }
 
+const portalFailure = (code: string, message: string) => sseEvent('validation_failed', JSON.stringify({ code, message }));
+const EXPIRED_MESSAGE = 'the login has expired';
+
+/** The final event for a portal stream (IN2 V3's `redirect` / `validation_failed`), or undefined while pending. */
+function portalTerminalEvent(view: LoginView | undefined, now: number): string | undefined {
+  if (!view || view.status === 'expired' || (view.status === 'pending' && now >= view.expiresAt)) return portalFailure('ERR_LOGIN_EXPIRED', EXPIRED_MESSAGE);
+  if (view.status === 'complete') return view.redirectTo ? sseEvent('redirect', view.redirectTo) : portalFailure('server_error', 'the login completed without a redirect');
+  if (view.status === 'failed') return portalFailure(view.errorCode ?? 'login_failed', view.error ?? 'the presentation was refused');
+  return undefined;
+}
+
 /** The final event for a view, or undefined while the login is still pending. */
 function terminalEvent(view: LoginView | undefined, now: number): string | undefined {
   if (!view) return sseEvent('expired', '{}');
@@ -91,11 +108,22 @@ export function loginRoutes(app: FastifyInstance, deps: LoginRouteDeps): void {
   /** Open event streams, ended when the server closes (otherwise `close()` would wait for them). */
   const streams = new Set<() => void>();
 
-  /** The login this browser may see: the cookie for `state` (several tolerated) must match. */
-  async function lookup(request: FastifyRequest, state: string): Promise<{ view: LoginView; binding: string } | undefined> {
+  const portalOrigin = deps.frontend.portalUrl ? new URL(deps.frontend.portalUrl).origin : undefined;
+  /** CORS of the event and status endpoints for the portal (no credentials: it presents the handle). */
+  const portalCors: Record<string, string> = portalOrigin ? { 'access-control-allow-origin': portalOrigin, vary: 'Origin' } : {};
+
+  /**
+   * The login this browser may see: the cookie for `state` (several tolerated) must match; with a
+   * portal, `state` may instead be the login's handle (`portal: true`).
+   */
+  async function lookup(request: FastifyRequest, state: string): Promise<{ view: LoginView; binding: string; portal: boolean } | undefined> {
     for (const binding of cookieValues(request.headers.cookie, loginCookieName(state))) {
       const view = await deps.logins.viewForBrowser(binding, state);
-      if (view) return { view, binding };
+      if (view) return { view, binding, portal: false };
+    }
+    if (portalOrigin) {
+      const view = await deps.logins.viewForBinding(state);
+      if (view) return { view, binding: state, portal: true };
     }
     return undefined;
   }
@@ -140,6 +168,7 @@ export function loginRoutes(app: FastifyInstance, deps: LoginRouteDeps): void {
   });
 
   app.get('/api/login/status', async (request, reply) => {
+    reply.headers(portalCors);
     const state = (request.query as Query).state;
     if (!isValidState(state)) return reply.code(400).headers(NO_STORE).send(BAD_STATE);
     const found = await lookup(request, state);
@@ -148,24 +177,31 @@ export function loginRoutes(app: FastifyInstance, deps: LoginRouteDeps): void {
   });
 
   app.get('/api/login/events', { exposeHeadRoute: false }, async (request, reply) => {
+    reply.headers(portalCors);
     const state = (request.query as Query).state;
     if (!isValidState(state)) return reply.code(400).headers(NO_STORE).send(BAD_STATE);
     const found = await lookup(request, state);
     if (!found) return reply.code(403).headers(NO_STORE).send(FORBIDDEN);
-    openStream(request, reply, state, found.binding, found.view);
+    openStream(request, reply, found);
     return reply;
   });
 
-  function openStream(request: FastifyRequest, reply: FastifyReply, state: string, binding: string, first: LoginView): void {
+  function openStream(request: FastifyRequest, reply: FastifyReply, found: { view: LoginView; binding: string; portal: boolean }): void {
+    const { binding, view: first } = found;
+    // Our page's stream checks the RP state with the cookie; the portal's has only the handle.
+    const state = (request.query as Query).state as string;
+    const viewOf = () => (found.portal ? deps.logins.viewForBinding(binding) : deps.logins.viewForBrowser(binding, state));
+    const terminal = found.portal ? portalTerminalEvent : terminalEvent;
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       'x-accel-buffering': 'no',
+      ...portalCors,
     });
     // A login that ended before the page subscribed is still delivered.
-    const done = terminalEvent(first, deps.clock.now());
+    const done = terminal(first, deps.clock.now());
     if (done) {
       res.end(done);
       return;
@@ -203,8 +239,7 @@ export function loginRoutes(app: FastifyInstance, deps: LoginRouteDeps): void {
       }
       checking = true;
       try {
-        const view = await deps.logins.viewForBrowser(binding, state);
-        const event = terminalEvent(view, deps.clock.now());
+        const event = terminal(await viewOf(), deps.clock.now());
         if (event) finish(event);
       } catch (err) {
         request.log.warn({ err }, 'login events: session lookup failed');

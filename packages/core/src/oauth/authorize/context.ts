@@ -8,6 +8,7 @@ import type { LoginSessions } from '../login/login-sessions.ts';
 import type { LoginAdmission, LoginSlot } from '../login/login-admission.ts';
 import type { Signer } from '../tokens/create-access-token.ts';
 import type { DcqlProfiles } from '../oid4vp/dcql.ts';
+import type { RequestObjectIdentity } from '../oid4vp/create-request-object.ts';
 
 export interface AuthorizePolicy {
   issuer: string;
@@ -18,6 +19,8 @@ export interface AuthorizePolicy {
   requestObjectRequireAud: boolean;
   /** The trust framework's DCQL profiles: the scopes an RP may ask for and what each requests of the wallet. */
   dcqlProfiles: DcqlProfiles;
+  /** External login portal (`verifier.frontend.portalUrl`, IN2 V3 shape): the browser goes to `{portalUrl}/login` instead of our page. */
+  portalUrl?: string;
 }
 
 export interface AuthorizeDeps {
@@ -32,6 +35,8 @@ export interface AuthorizeDeps {
   admission: LoginAdmission;
   /** The verifier identity: signs the OpenID4VP request object, did:key is its client_id. */
   signer: Signer;
+  /** How the request object names the verifier; default: the did:key (`didKeyIdentity`). */
+  requestObjectIdentity?: RequestObjectIdentity;
 }
 
 /** The OAuth parameters that take part in the request (outer, then overridden by the request object). */

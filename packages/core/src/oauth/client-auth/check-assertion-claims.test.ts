@@ -94,6 +94,12 @@ describe('checkAssertionClaims: audience', () => {
     for (const aud of acceptedAudiences(ISSUER)) accepts(ctx(claims({ aud })));
   });
 
+  test('an issuer with a path (IN2 V3 `/verifier`) also accepts the same three forms of its origin, and nothing else on that host', () => {
+    const issuer = 'https://verifier.test/verifier';
+    assert.deepEqual([...acceptedAudiences(issuer)], [issuer, `${issuer}/`, `${issuer}/oidc/token`, 'https://verifier.test', 'https://verifier.test/', 'https://verifier.test/oidc/token']);
+    for (const aud of ['https://verifier.test/other', 'https://verifier.test/verifierx', `${issuer}/oidc/authorize`]) assert.equal(acceptedAudiences(issuer).has(aud), false, aud);
+  });
+
   test('refuses an audience that is not this server', () => {
     const message = 'the client assertion aud is not this server';
     for (const aud of ['https://other.example', `${ISSUER}/oidc/authorize`, 'https://verifier.test.evil', 'HTTPS://VERIFIER.TEST', '']) {

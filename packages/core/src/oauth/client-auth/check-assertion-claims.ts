@@ -1,8 +1,9 @@
 /**
  * Client authentication, step 4 — claims (RFC 7523 §3, OIDC Core §9): `iss` = `sub` =
  * client_id; `aud` names this server (the issuer as a string, as DOME clients send; the issuer
- * with a trailing slash and the token endpoint are tolerated; an array only when every member is
- * one of those); `exp` required and at most `maxAssertionLifetimeSeconds` ahead; `iat`/`nbf`
+ * with a trailing slash and the token endpoint are tolerated; when the issuer has a path, such as
+ * IN2 V3's `/verifier`, the same three forms of its origin too; an array only when every member
+ * is one of those); `exp` required and at most `maxAssertionLifetimeSeconds` ahead; `iat`/`nbf`
  * not in the future beyond the skew; `jti` required. Millisecond dates are converted first
  * (DOME leniency, configurable).
  */
@@ -15,7 +16,9 @@ const missing = (claim: string) => new VerifierError('ERR_ASSERTION_CLAIM_MISSIN
 const invalidClaim = (claim: string, what: string) => new VerifierError('ERR_ASSERTION_CLAIM_INVALID', `the client assertion ${claim} must be ${what}`);
 
 export function acceptedAudiences(issuer: string): Set<string> {
-  return new Set([issuer, `${issuer}/`, `${issuer}/oidc/token`]);
+  const forms = (base: string) => [base, `${base}/`, `${base}/oidc/token`];
+  const { origin, pathname } = new URL(issuer);
+  return new Set([...forms(issuer), ...(pathname.replace(/\/+$/, '') === '' ? [] : forms(origin))]);
 }
 
 export const checkAssertionClaims: Step<ClientAuthContext> = {

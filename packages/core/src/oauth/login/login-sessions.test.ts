@@ -45,3 +45,19 @@ test('completion is a final transition: of two overlapping holders exactly one c
   assert.equal(s?.error, undefined);
   await store.close();
 });
+
+test('viewForBinding finds a login by its handle alone (`id.secret`, the portal mode), and nothing for a wrong secret or a bare id; a failure keeps its error code', async () => {
+  const clock = fixedClock(1_000_000);
+  const store = createMemoryStore({ clock, sweepIntervalMs: 3_600_000 });
+  const logins = createLoginSessions(store, clock, 120_000, 10_000);
+  const { session, browserSecret } = await logins.create(NEW);
+  assert.equal((await logins.viewForBinding(browserSecret))?.status, 'pending');
+  assert.equal(await logins.viewForBinding(`${session.id}.${'A'.repeat(43)}`), undefined);
+  assert.equal(await logins.viewForBinding(session.id), undefined);
+  assert.equal(await logins.viewForBinding(undefined), undefined);
+  assert.equal(await logins.viewForBrowser(browserSecret, 'another-state'), undefined, 'the cookie path still checks the RP state');
+  assert.equal(await logins.fail(session.id, 'the presentation nonce is wrong', 'ERR_VP_NONCE'), true);
+  const view = await logins.viewForBinding(browserSecret);
+  assert.deepEqual([view?.status, view?.error, view?.errorCode], ['failed', 'the presentation nonce is wrong', 'ERR_VP_NONCE']);
+  await store.close();
+});

@@ -53,18 +53,21 @@ export interface LoginSession {
   redirectTo?: string;
   /** When failed: a public reason (no secrets). */
   error?: string;
+  /** When failed: the stable error code (errors/codes.ts), when known. */
+  errorCode?: string;
 }
 
 export interface LoginView {
   status: LoginStatus | 'expired';
   redirectTo?: string;
   error?: string;
+  errorCode?: string;
   expiresAt: number;
   authRequest: string;
   homeUri?: string;
 }
 
-export type NewLogin = Omit<LoginSession, 'id' | 'presentationNonce' | 'browserSecretHash' | 'createdAt' | 'expiresAt' | 'status' | 'redirectTo' | 'error'>;
+export type NewLogin = Omit<LoginSession, 'id' | 'presentationNonce' | 'browserSecretHash' | 'createdAt' | 'expiresAt' | 'status' | 'redirectTo' | 'error' | 'errorCode'>;
 
 /** The outcome of `claim`: the lease (an opaque token), or how long another answer still holds it. */
 export type Claim = { ok: true; lease: string } | { ok: false; retryAfterMs: number };
@@ -84,12 +87,17 @@ export interface LoginSessions {
   release(id: string, lease: string): Promise<void>;
   /** The final transition: true for the one answer that completes (or fails) the login, false for any other. */
   complete(id: string, redirectTo: string): Promise<boolean>;
-  fail(id: string, error: string): Promise<boolean>;
+  fail(id: string, error: string, errorCode?: string): Promise<boolean>;
   /**
    * The session as the browser that started it may see it: `id.secret` from its cookie, and the
    * RP `state` from the page URL must both match; anything else gives undefined.
    */
   viewForBrowser(binding: string | undefined, state: string): Promise<LoginView | undefined>;
+  /**
+   * The same by the binding alone (`id.secret`, 256-bit secret): for an external login portal,
+   * which is handed the binding as its `state` (verifier.frontend.portalUrl).
+   */
+  viewForBinding(binding: string | undefined): Promise<LoginView | undefined>;
   /** Called when the session completes or fails on this node; returns an unsubscribe function. */
   subscribe(id: string, listener: () => void): () => void;
 }
@@ -101,7 +109,7 @@ export function loginCookieName(state: string): string {
 
 const hash = (s: string) => createHash('sha256').update(s).digest();
 
-type Outcome = { status: 'complete'; redirectTo: string } | { status: 'failed'; error: string };
+type Outcome = { status: 'complete'; redirectTo: string } | { status: 'failed'; error: string; errorCode?: string };
 
 export function createLoginSessions(store: Store, clock: Clock, lifetimeMs = 120_000, leaseMs = 30_000): LoginSessions {
   const events = new EventEmitter();
@@ -174,28 +182,33 @@ export function createLoginSessions(store: Store, clock: Clock, lifetimeMs = 120
       if (leaseToken(await store.get(leaseKey(id))) === lease) await store.delete(leaseKey(id));
     },
     complete: (id, redirectTo) => settle(id, { status: 'complete', redirectTo }),
-    fail: (id, error) => settle(id, { status: 'failed', error }),
-    async viewForBrowser(binding, state) {
-      if (!binding) return undefined;
-      const dot = binding.indexOf('.');
-      if (dot === -1) return undefined;
-      const s = await get(binding.slice(0, dot));
-      if (!s || s.state !== state) return undefined;
-      const given = hash(binding.slice(dot + 1));
-      if (!timingSafeEqual(given, Buffer.from(s.browserSecretHash, 'base64url'))) return undefined;
-      const expired = s.status === 'pending' && clock.now() >= s.expiresAt;
-      return {
-        status: expired ? 'expired' : s.status,
-        redirectTo: s.status === 'complete' ? s.redirectTo : undefined,
-        error: s.error,
-        expiresAt: s.expiresAt,
-        authRequest: s.authRequest,
-        homeUri: s.homeUri,
-      };
-    },
+    fail: (id, error, errorCode) => settle(id, { status: 'failed', error, ...(errorCode !== undefined ? { errorCode } : {}) }),
+    viewForBrowser: (binding, state) => view(binding, state),
+    viewForBinding: (binding) => view(binding, undefined),
     subscribe(id, listener) {
       events.on(id, listener);
       return () => events.off(id, listener);
     },
   };
+
+  /** The view for `binding` (`id.secret`); when `state` is given it must be the RP state too. */
+  async function view(binding: string | undefined, state: string | undefined): Promise<LoginView | undefined> {
+    if (!binding) return undefined;
+    const dot = binding.indexOf('.');
+    if (dot === -1) return undefined;
+    const s = await get(binding.slice(0, dot));
+    if (!s || (state !== undefined && s.state !== state)) return undefined;
+    const given = hash(binding.slice(dot + 1));
+    if (!timingSafeEqual(given, Buffer.from(s.browserSecretHash, 'base64url'))) return undefined;
+    const expired = s.status === 'pending' && clock.now() >= s.expiresAt;
+    return {
+      status: expired ? 'expired' : s.status,
+      redirectTo: s.status === 'complete' ? s.redirectTo : undefined,
+      error: s.error,
+      errorCode: s.errorCode,
+      expiresAt: s.expiresAt,
+      authRequest: s.authRequest,
+      homeUri: s.homeUri,
+    };
+  }
 }

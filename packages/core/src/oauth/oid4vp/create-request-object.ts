@@ -10,6 +10,11 @@
  * carries the `dcql_query` of the login's scope (dcql.ts) and `client_metadata.vp_formats_supported`:
  * the PWA selects by `dcql_query` and ignores `scope`; the deployed wallet's request DTO ignores
  * claims it does not know and selects by `scope`. docs/compatibility.md lists who reads what.
+ *
+ * With an identity certificate (keys/identity-certificate.ts, the IN2 V3 shape) the verifier is
+ * `x509_hash:…` instead: `iss` = `client_id` = that id, header `kid` = JWK thumbprint plus `x5c`,
+ * and no `client_id_scheme` (OpenID4VP 1.0 carries the scheme as the `client_id` prefix). The
+ * deployed wallet expects a did:key `kid`, so that mode serves the PWA and OpenID4VP 1.0 wallets.
  */
 import { randomUUID } from 'node:crypto';
 import { signJws } from '../../jose/jws.ts';
@@ -29,14 +34,31 @@ export interface RequestObjectInput {
   dcqlQuery: DcqlQuery;
 }
 
-export function createRequestObject(signer: Signer, input: RequestObjectInput): string {
+/** How the verifier names itself in the request object. */
+export interface RequestObjectIdentity {
+  /** `client_id` and `iss`; also the `client_id` of the openid4vp:// URL. */
+  clientId: string;
+  /** Header `kid`. */
+  kid: string;
+  /** Header `x5c` (standard base64 DER, leaf first), when the identity has a certificate. */
+  x5c?: readonly string[];
+  /** The legacy `client_id_scheme` claim (did:key mode only). */
+  clientIdScheme?: string;
+}
+
+/** The default identity: the verifier did:key, as the deployed DOME wallet requires. */
+export function didKeyIdentity(did: string): RequestObjectIdentity {
+  return { clientId: did, kid: did, clientIdScheme: 'did:key' };
+}
+
+export function createRequestObject(signer: Signer, input: RequestObjectInput, identity: RequestObjectIdentity = didKeyIdentity(signer.kid)): string {
   return signJws(
-    { alg: 'ES256', typ: 'oauth-authz-req+jwt', kid: signer.kid },
+    { alg: 'ES256', typ: 'oauth-authz-req+jwt', kid: identity.kid, ...(identity.x5c ? { x5c: [...identity.x5c] } : {}) },
     {
-      iss: signer.kid,
+      iss: identity.clientId,
       aud: SELF_ISSUED_AUDIENCE,
-      client_id: signer.kid,
-      client_id_scheme: 'did:key',
+      client_id: identity.clientId,
+      ...(identity.clientIdScheme ? { client_id_scheme: identity.clientIdScheme } : {}),
       response_uri: `${input.issuer}/oid4vp/auth-response`,
       response_type: 'vp_token',
       response_mode: 'direct_post',
@@ -53,7 +75,7 @@ export function createRequestObject(signer: Signer, input: RequestObjectInput): 
   );
 }
 
-/** `openid4vp://?client_id=<verifier did>&request_uri=<issuer>/oid4vp/auth-request/<id>` (the QR code). */
+/** `openid4vp://?client_id=<verifier client id>&request_uri=<issuer>/oid4vp/auth-request/<id>` (the QR code). */
 export function openId4VpUrl(issuer: string, verifierDid: string, requestId: string): string {
   return `openid4vp://?client_id=${encodeURIComponent(verifierDid)}&request_uri=${encodeURIComponent(`${issuer}/oid4vp/auth-request/${requestId}`)}`;
 }

@@ -81,13 +81,13 @@ export async function handleAuthorizationResponse(deps: WalletResponseDeps, para
     );
   } catch (e) {
     // A judged presentation ends the login; an unavailable trust service does not: the wallet may retry.
-    if (e instanceof VerifierError && e.status < 500) await deps.logins.fail(session.id, e.message);
+    if (e instanceof VerifierError && e.status < 500) await deps.logins.fail(session.id, e.message, e.code);
     else await deps.logins.release(session.id, lease);
     throw e;
   }
   const subject = subjectOf(verified.credential);
   if (!subject) {
-    await deps.logins.fail(session.id, 'the credential names no subject');
+    await deps.logins.fail(session.id, 'the credential names no subject', 'ERR_VC_MALFORMED');
     throw new VerifierError('ERR_VC_MALFORMED', 'the credential names no subject (credentialSubject.id or mandatee.id)');
   }
   // Fencing: a holder whose lease lapsed and was taken over issues nothing.
