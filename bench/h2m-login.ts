@@ -6,17 +6,16 @@
  *    validation) → status poll → code exchange (client assertion) — measured from /proc over
  *    BENCH_LOGINS sequential logins for each format the login page serves: the deployed wallet
  *    with a legacy LEARCredentialEmployee VP (packages/client), and the wallet PWA
- *    (test/support/pwa-wallet.ts, dome-wallet-pwa.md §4) with a VCDM 2.0 JWT VC and with an
+ *    (the packages/client PWA emulator, dome-wallet-pwa.md §4) with a VCDM 2.0 JWT VC and with an
  *    SD-JWT VC + KB-JWT; wall-clock latency percentiles of each sequence are printed too.
  * 2. Memory per pending login session: RSS growth of the server after BENCH_PENDING
  *    authorization requests that are never answered (login session + one-shot request object).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signJws } from '@dome-verifier/core';
-import { answerAuthorizationRequest, loadP256PrivateKey } from '@dome-verifier/client';
-import { createDemoTrustFramework, DEMO_ORGANIZATION_IDENTIFIER, generateP256, issueLearCredential, issueSdJwtVc, tirIssuerDocument } from '@dome-verifier/dev-issuer';
-import { pwaAnswer } from '../test/support/pwa-wallet.ts';
+import { answerAuthorizationRequest, loadP256PrivateKey, pwaAnswer } from '@dome-verifier/client';
+import { createDemoTrustFramework, generateP256, issueLearCredential, issueSdJwtVc } from '@dome-verifier/dev-issuer';
 import { startBenchServer } from './server.ts';
 
 const LOGINS = Number(process.env.BENCH_LOGINS ?? 200);
@@ -33,10 +32,6 @@ async function main(): Promise<void> {
   try {
     const demo = await createDemoTrustFramework({ dir: join(server.dataDir, 'demo'), issuerUrl: issuer });
     const rpKey = loadP256PrivateKey(readFileSync(demo.rp.keyPath, 'utf8'));
-    // The demo trusted-issuers list also trusts the issuer for the SD-JWT VC type (written before the first lookup).
-    const issuerDid = `did:elsi:${DEMO_ORGANIZATION_IDENTIFIER}`;
-    const validFor = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
-    writeFileSync(join(server.dataDir, 'demo', 'til', issuerDid), JSON.stringify(tirIssuerDocument(issuerDid, ['LEARCredentialMachine', 'LEARCredentialEmployee', 'learcredential.machine.w3c.3', 'learcredential.employee.w3c.4', 'learcredential.employee.sd.1'], validFor)));
     const user = generateP256();
     const mandatee = { id: user.did, firstName: 'Bench', lastName: 'User', email: 'bench@example.org' };
     const validity = { validFrom: new Date(Date.now() - 3_600_000), validUntil: new Date(Date.now() + 86_400_000) };
