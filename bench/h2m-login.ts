@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signJws } from '@dome-verifier/core';
-import { answerAuthorizationRequest, loadP256PrivateKey, pwaAnswer } from '@dome-verifier/client';
+import { answerAuthorizationRequest, loadP256PrivateKey, pwaAnswer, pwaFetchTransport } from '@dome-verifier/client';
 import { createDemoTrustFramework, generateP256, issueLearCredential, issueSdJwtVc } from '@dome-verifier/dev-issuer';
 import { startBenchServer } from './server.ts';
 
@@ -43,11 +43,7 @@ async function main(): Promise<void> {
     type Wallet = (location: string) => Promise<{ status?: number; body?: string }>;
     const pwa = (credential: string): Wallet => (location) =>
       pwaAnswer(new URL(location).searchParams.get('authRequest')!, {
-        get: async (url) => (await fetch(url)).text(),
-        post: async (url, body, headers) => {
-          const r = await fetch(url, { method: 'POST', headers, body });
-          return { status: r.status, body: await r.text() };
-        },
+        ...pwaFetchTransport(),
         credentials: [{ credentialEncoded: credential }],
         keys: [user.privateKey],
         now: () => Math.floor(Date.now() / 1000),

@@ -15,7 +15,7 @@ import { answerAuthorizationRequest } from '@dome-verifier/client';
 import { issueSdJwtVc, trustedServiceEntry } from '@dome-verifier/dev-issuer';
 import { createAccessTokenValidator } from '@dome-verifier/resource-server';
 import { createWorld, decodePart, ISSUER_DID, newMachine, ORG, TYPES, type World } from '../support/world.ts';
-import { pwaAnswer } from '../support/pwa-wallet.ts';
+import { pwaAnswer, pwaFetchTransport } from '../support/pwa-wallet.ts';
 import { chromiumSkipReason, launchChromium } from './chromium.ts';
 import { startRp, type Flow, type Rp, type RpClient } from './rp-server.ts';
 
@@ -120,11 +120,7 @@ describe('one login page serves both DOME wallets and every credential format (h
   /** The PWA answers `link` over real sockets, holding only `credential`. */
   async function pwa(link: string, credential: string) {
     const res = await pwaAnswer(link, {
-      get: async (url) => (await fetch(url)).text(),
-      post: async (url, body, headers) => {
-        const r = await fetch(url, { method: 'POST', headers, body });
-        return { status: r.status, body: await r.text() };
-      },
+      ...pwaFetchTransport(),
       credentials: [{ credentialEncoded: credential }],
       keys: [user.privateKey],
       now: () => Math.floor(w.clock.now() / 1000),

@@ -52,6 +52,7 @@ export {
   type WalletOptions,
   type WalletTamper,
   pwaAnswer,
+  pwaFetchTransport,
   type DcqlQuery,
   type PwaCredential,
   type PwaOptions,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { answerAuthorizationRequest, loadP256PrivateKey, parseOpenId4VpUrl, pwaAnswer, WalletError, type AuthorizationRequest } from '@dome-verifier/client';
+import { answerAuthorizationRequest, loadP256PrivateKey, parseOpenId4VpUrl, pwaAnswer, pwaFetchTransport, WalletError, type AuthorizationRequest } from '@dome-verifier/client';
 import { CliError, errorLine, printJson, type CliIO } from '../io.ts';
 
 interface WalletCommandOptions {
@@ -25,16 +25,6 @@ function walletFailure(e: unknown): never {
   throw e;
 }
 
-/** Bounded fetch of the PWA emulator's GET / POST (the PWA's HttpClient). */
-async function pwaFetch(url: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
-  try {
-    const res = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(TIMEOUT_MS) });
-    return { status: res.status, body: await res.text() };
-  } catch (e) {
-    throw new CliError(`${init.method ?? 'GET'} ${url} failed: ${errorLine(e)}`);
-  }
-}
-
 /**
  * `--as pwa`: the EUDIStack wallet PWA's answer (dome-wallet-pwa.md §2–§4): request object checks
  * as the PWA makes them, the credential selected by the request's `dcql_query`, standard base64 of
@@ -52,19 +42,13 @@ async function answerAsPwa(request: AuthorizationRequest, key: string, credentia
   let result;
   try {
     result = await pwaAnswer(link, {
-      get: async (url) => {
-        const r = await pwaFetch(url);
-        if (r.status !== 200) throw new CliError(`GET request_uri answered HTTP ${r.status}: ${r.body.slice(0, 200)}`);
-        return r.body;
-      },
-      post: (url, body, headers) => pwaFetch(url, { method: 'POST', body, headers }),
+      ...pwaFetchTransport({ timeoutMs: TIMEOUT_MS }),
       credentials: [{ credentialEncoded: credential.trim() }],
       keys: [holderKey],
       now: () => Math.floor(Date.now() / 1000),
     });
   } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError(`the PWA refused the request: ${errorLine(e)}`);
+    throw new CliError(`the PWA could not answer: ${errorLine(e)}`);
   }
   const claims = result.requestObject ?? {};
   if (!result.posted) throw new CliError("no credential matches the request's dcql_query (the PWA posts nothing; the login stays open until it expires)");

@@ -154,6 +154,26 @@ async function sign(header: Record<string, unknown>, payload: Record<string, unk
   return new CompactSign(Buffer.from(JSON.stringify(payload))).setProtectedHeader(header as { alg: string }).sign(key);
 }
 
+/**
+ * `get`/`post` over the global fetch, as the PWA's HttpClient behaves: a non-2xx GET of the
+ * request object is an error; the POST's status and body are returned as they are.
+ */
+export function pwaFetchTransport(o: { timeoutMs?: number } = {}): Pick<PwaOptions, 'get' | 'post'> {
+  const signal = () => (o.timeoutMs === undefined ? undefined : AbortSignal.timeout(o.timeoutMs));
+  return {
+    async get(url) {
+      const res = await fetch(url, { redirect: 'error', signal: signal() });
+      const body = await res.text();
+      if (!res.ok) throw new Error(`GET ${url} answered HTTP ${res.status}: ${body.slice(0, 200)}`);
+      return body;
+    },
+    async post(url, body, headers) {
+      const res = await fetch(url, { method: 'POST', headers, body, redirect: 'error', signal: signal() });
+      return { status: res.status, body: await res.text() };
+    },
+  };
+}
+
 /** Runs the PWA's flow for one scanned/pasted `openid4vp://` URL. */
 export async function pwaAnswer(url: string, o: PwaOptions): Promise<PwaResult> {
   const t = o.tamper ?? {};
