@@ -51,6 +51,13 @@ export {
   type WalletErrorCode,
   type WalletOptions,
   type WalletTamper,
+  pwaAnswer,
+  pwaFetchTransport,
+  type DcqlQuery,
+  type PwaCredential,
+  type PwaOptions,
+  type PwaResult,
+  type PwaTamper,
 } from './wallet/index.ts';
 export { OAuthError, type OAuthErrorOptions } from './oauth-error.ts';
 export { createMachineClient, type MachineClient, type MachineClientOptions } from './machine-client.ts';

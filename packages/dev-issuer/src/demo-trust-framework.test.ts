@@ -60,7 +60,7 @@ test('TIL directory: one EBSI TIR v4 file named exactly by the DID, one attribut
     assert.match(a.hash!, /^[A-Za-z0-9+/]+=*$/);
     return JSON.parse(Buffer.from(a.body!, 'base64').toString('utf8'));
   });
-  assert.deepEqual(bodies.map((b: Record<string, unknown>) => b.credentialsType), ['LEARCredentialMachine', 'LEARCredentialEmployee', 'learcredential.machine.w3c.3', 'learcredential.employee.w3c.4']);
+  assert.deepEqual(bodies.map((b: Record<string, unknown>) => b.credentialsType), ['LEARCredentialMachine', 'LEARCredentialEmployee', 'learcredential.machine.w3c.3', 'learcredential.employee.w3c.4', 'learcredential.machine.sd.1', 'learcredential.employee.sd.1'], 'every format the CLI issues (issue --format legacy|w3c-v2|sd-jwt)');
   const from = Date.parse(bodies[0].validFor.from);
   const to = Date.parse(bodies[0].validFor.to);
   assert.equal(from, NOW.getTime() - 86_400_000);

@@ -185,7 +185,7 @@ export async function createDemoTrustFramework(o: CreateDemoTrustFrameworkOption
   const tilDir = join(dir, 'til');
   await writeText(
     join(tilDir, issuerDid),
-    `${JSON.stringify(tirIssuerDocument(issuerDid, ['LEARCredentialMachine', 'LEARCredentialEmployee', 'learcredential.machine.w3c.3', 'learcredential.employee.w3c.4'], validFor), null, 2)}\n`,
+    `${JSON.stringify(tirIssuerDocument(issuerDid, ['LEARCredentialMachine', 'LEARCredentialEmployee', 'learcredential.machine.w3c.3', 'learcredential.employee.w3c.4', 'learcredential.machine.sd.1', 'learcredential.employee.sd.1'], validFor), null, 2)}\n`,
   );
 
   // Machine and relying-party identities.

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Command, CommanderError, Option, type ErrorOptions } from 'commander';
+import { formatSdJwtReport, inspectSdJwtPresentation, readSdJwtInput } from './inspect-sd-jwt.ts';
 import { fixedClock, inspectToken, INSPECT_KINDS, InspectInputError, type Clock, type InspectionReport, type InspectKind } from '@dome-verifier/core';
 import { ConfigError, loadConfig } from '@dome-verifier/core/config';
 import { normaliseCredential } from '@dome-verifier/client';
@@ -132,6 +133,23 @@ function stderrLogger(io: CliIO, quiet: boolean): Logger {
  * object or access token and lists every step's outcome, with the runtime built from the same
  * configuration as the server's.
  */
+/** `inspect` of an SD-JWT VC presentation (inspect-sd-jwt.ts): every SD-JWT step, failures explained. */
+async function runSdJwtInspection(sdJwt: string, runtime: Runtime, o: InspectCliOptions, io: CliIO): Promise<void> {
+  let report;
+  try {
+    report = await inspectSdJwtPresentation(
+      sdJwt,
+      { clock: runtime.tokenDeps.clock, x5c: runtime.tokenDeps.x5c, clockSkewSeconds: runtime.config.verifier.backend.security.clockSkewSeconds, clientId: runtime.identity.did },
+      { ...(o.nonce !== undefined ? { nonce: o.nonce } : {}), ...(o.audience.length > 0 ? { audience: o.audience[0] } : {}) },
+    );
+  } finally {
+    await runtime.close();
+  }
+  if (o.json) printJson(io, report);
+  else io.stdout(formatSdJwtReport(report));
+  if (!report.valid) throw new CommanderError(INSPECT_EXIT.invalid, 'dome-verifier.inspect.invalid', 'the SD-JWT presentation did not pass every check');
+}
+
 export function inspectCommand(io: CliIO): Command {
   const command: Command = new InspectCommand('inspect');
   return command
@@ -151,10 +169,12 @@ export function inspectCommand(io: CliIO): Command {
       if (arg === undefined && typeof o.demo === 'string' && !existsSync(o.demo)) [arg, o.demo] = [o.demo, true];
       if (arg === undefined) command.error("error: missing required argument 'jwt-or-file'");
 
-      let jwt: string;
+      let jwt = '';
       let clock: Clock | undefined;
+      let sdJwt: string | undefined;
       try {
-        jwt = await readJwt(arg);
+        sdJwt = await readSdJwtInput(arg);
+        if (sdJwt === undefined) jwt = await readJwt(arg);
         clock = o.at === undefined ? undefined : fixedClock(parseAt(o.at));
       } catch (e) {
         return command.error(`error: ${errorLine(e)}`);
@@ -169,6 +189,7 @@ export function inspectCommand(io: CliIO): Command {
         return command.error(`error: ${e instanceof ConfigError ? 'configuration: ' : 'cannot build the verifier runtime: '}${errorLine(e)}`);
       }
 
+      if (sdJwt !== undefined) return runSdJwtInspection(sdJwt, runtime, o, io);
       let report: InspectionReport;
       try {
         report = await inspectToken(jwt, runtime, {

@@ -21,3 +21,4 @@ export {
   type WalletOptions,
   type WalletTamper,
 } from './answer.ts';
+export { pwaAnswer, pwaFetchTransport, type DcqlQuery, type PwaCredential, type PwaOptions, type PwaResult, type PwaTamper } from './pwa-answer.ts';
