@@ -1,6 +1,6 @@
 /**
- * Test wallet: emulator of the EUDIStack wallet PWA's OpenID4VP leg, written from
- * ../shared/spec/dome-wallet-pwa.md §1–§4 (not from the verifier's code): it parses the
+ * Test wallet: emulator of the EUDIStack wallet PWA's (v3.x) OpenID4VP leg, written from the
+ * PWA's documented behaviour (not from the verifier's code): it parses the
  * `openid4vp://` URL (only `request_uri` / `request`), GETs the request object, checks it as the
  * PWA does (`typ` exactly `oauth-authz-req+jwt`, `iss` == `client_id`, ES256 signature through
  * `x5c[0]` or a bare P-256 `did:key` `kid`), selects credentials (DCQL §3.1, else the scope map
