@@ -20,6 +20,7 @@ import { createWorkQueue, type WorkQueue } from './http/work-queue.ts';
 import { createAdmission, limitAddresses } from './http/admission.ts';
 import { capConnections, clientErrorHandler, timeoutOptions } from './http/connections.ts';
 import { createOutageLog } from './http/outages.ts';
+import { echoRequestId, requestId } from './http/request-id.ts';
 
 export interface AppOptions {
   metrics: Metrics;
@@ -54,8 +55,9 @@ function baseOptions(runtime: Runtime, options: AppOptions) {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxyOption(server.trustProxy),
     return503OnClosing: true,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // X-Request-Id is read (and validated) by genReqId, never taken as is (http/request-id.ts).
+    requestIdHeader: false,
+    genReqId: requestId,
   } as const;
 }
 
@@ -64,6 +66,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   const server = runtime.config.server;
   const app = Fastify({ ...baseOptions(runtime, options), bodyLimit: 64 * 1024 });
   capConnections(app.server, { max: server.maxConnections, perAddress: server.maxConnectionsPerAddress }, metrics);
+  echoRequestId(app);
 
   // Bodies are read as text and parsed by the route, so that duplicate parameters can be
   // detected (RFC 6749 §3.2) and any content type yields an OAuth error rather than a 415.
@@ -130,6 +133,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
 export async function buildManagementApp(runtime: Runtime, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify(baseOptions(runtime, options));
   capConnections(app.server, { max: MANAGEMENT_MAX_CONNECTIONS, perAddress: 0 });
+  echoRequestId(app);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'the management port serves health and metrics only' }));
   opsRoutes(app, runtime, options.metrics);
   return app;
