@@ -79,6 +79,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   app.setErrorHandler((err, request, reply) => {
     const v = toVerifierError(err, request.id);
     request.outcome = v.error;
+    metrics.countRejection(v);
     if (v.status === 503 || v.status === 429) {
       outages.refused(v);
       request.log.debug({ code: v.code, route: request.routeOptions.url }, 'request refused');
@@ -120,7 +121,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
     return sendErrorPage(reply, { ...o, title: MESSAGES[lang].invalidRequestTitle, lang, frontend });
   };
   authorizeRoutes(app, runtime, metrics, errorPage);
-  oid4vpRoutes(app, runtime, admission);
+  oid4vpRoutes(app, runtime, admission, metrics);
   loginRoutes(app, { logins: runtime.logins, frontend, issuer: runtime.issuer, clock: runtime.tokenDeps.clock });
   return app;
 }

@@ -214,7 +214,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       recordMachineTokens: backend.accessToken.recordMachineTokens,
     },
     signer: { key: identity.privateKey, kid: identity.did },
-    onStepFailure: (f) => metrics?.validationFailures.inc({ code: f.error.code, step: f.step }),
+    onStepFailure: (f) => metrics?.countStepFailure(f),
   };
 
   const loginLifetimeMs = backend.login.lifetimeSeconds * 1000;
