@@ -6,6 +6,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from './runtime.ts';
 import type { Metrics } from './metrics.ts';
+import type { Tracing } from './tracing.ts';
 import { sendOAuthError, toVerifierError } from './http/error-response.ts';
 import { tokenRoute } from './routes/token.ts';
 import { introspectionRoute, revocationRoute } from './routes/token-state.ts';
@@ -28,6 +29,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** The queue of the CPU-bound endpoints; by default one bounded by `server.maxQueuedRequests`. */
   workQueue?: WorkQueue;
+  /** OpenTelemetry tracing (tracing.ts), when on: a span per request on the public listener. */
+  tracing?: Tracing;
 }
 
 declare module 'fastify' {
@@ -67,6 +70,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   const app = Fastify({ ...baseOptions(runtime, options), bodyLimit: 64 * 1024 });
   capConnections(app.server, { max: server.maxConnections, perAddress: server.maxConnectionsPerAddress }, metrics);
   echoRequestId(app);
+  options.tracing?.instrument(app.server);
 
   // Bodies are read as text and parsed by the route, so that duplicate parameters can be
   // detected (RFC 6749 §3.2) and any content type yields an OAuth error rather than a 415.
@@ -93,6 +97,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    options.tracing?.endRequest(request.raw, { route: request.routeOptions.url, status: reply.statusCode, outcome: request.outcome, requestId: request.id });
     const route = request.routeOptions.url ?? 'unmatched';
     const labels = { route, method: request.method };
     metrics.requests.inc({ ...labels, status: String(reply.statusCode), outcome: request.outcome ?? (reply.statusCode < 400 ? 'ok' : 'error') });

@@ -39,6 +39,7 @@ import {
 import { selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
 import type { Metrics } from './metrics.ts';
+import type { Tracing } from './tracing.ts';
 import { createLoginMetrics } from './login/login-metrics.ts';
 
 export interface Logger {
@@ -55,6 +56,8 @@ export interface RuntimeOptions {
   fetch?: Fetcher;
   metrics?: Metrics;
   logger?: Logger;
+  /** OpenTelemetry tracing (tracing.ts), when on: outbound fetches become spans. */
+  tracing?: Tracing;
 }
 
 export interface Runtime {
@@ -148,6 +151,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       metrics?.outbound.inc({ purpose, outcome });
       metrics?.outboundDuration.observe({ purpose }, ms / 1000);
     },
+    ...(options.tracing ? { trace: options.tracing.traceFetch } : {}),
   });
   const fetch = options.fetch ?? fetcher;
 
