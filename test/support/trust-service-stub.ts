@@ -77,6 +77,8 @@ export interface TrustServiceStub {
   modeOf(path: string): StubMode;
   /** Requests received for a path (a key ending in `/` sums every path under it); no argument: all. */
   requests(pathOrPrefix?: string): number;
+  /** The W3C `traceparent` header of every request received, in order (undefined when absent). */
+  readonly traceparents: ReadonlyArray<string | undefined>;
   resetCounts(): void;
   close(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export async function createTrustServiceStub(): Promise<TrustServiceStub> {
   const docs = new Map<string, StubDocument>();
   const modes = new Map<string, { mode: StubMode; tuning: StubTuning }>();
   const counts = new Map<string, number>();
+  const traceparents: Array<string | undefined> = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -124,6 +127,7 @@ export async function createTrustServiceStub(): Promise<TrustServiceStub> {
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
     counts.set(path, (counts.get(path) ?? 0) + 1);
+    traceparents.push(typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined);
     const { mode, tuning } = lookup(path);
     switch (mode) {
       case 'ok':
@@ -197,6 +201,7 @@ export async function createTrustServiceStub(): Promise<TrustServiceStub> {
 
   return {
     base,
+    traceparents,
     url: (path) => `${base}${path.startsWith('/') ? path : `/${path}`}`,
     serve(path, doc) {
       docs.set(path, typeof doc === 'string' ? { body: doc } : doc);

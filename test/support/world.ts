@@ -13,7 +13,7 @@ import { fixedClock, createMemoryStore, type Store } from '@dome-verifier/core';
 import { loadConfig } from '@dome-verifier/core/config';
 import { createDevChain, createSealCertificate, createRootCa, issueLearCredential, generateP256, tirIssuerDocument, trustedServiceEntry, type DevCertificate, type IssueOptions } from '@dome-verifier/dev-issuer';
 import { createMachineTokenRequest, type MachineDialect } from '@dome-verifier/client';
-import { buildApp, createMetrics, createRuntime, type Runtime, type WorkQueue } from '@dome-verifier/server';
+import { buildApp, createMetrics, createRuntime, type Runtime, type Tracing, type WorkQueue } from '@dome-verifier/server';
 import type { FastifyInstance } from 'fastify';
 import { createTrustServiceStub, type TrustServiceStub } from './trust-service-stub.ts';
 
@@ -78,6 +78,8 @@ export interface WorldOptions {
   store?: Store & { ping?(): Promise<boolean> };
   /** The app's work queue (e.g. one with a manual scheduler); default: the configured one. */
   workQueue?: WorkQueue;
+  /** OpenTelemetry tracing (startTracing), passed to the runtime and the app. */
+  tracing?: Tracing;
 }
 
 export type TilMode = 'ok' | 'error' | 'hang';
@@ -186,8 +188,8 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const metrics = createMetrics();
   const memory = options.store ? undefined : createMemoryStore({ clock, sweepIntervalMs: 3_600_000 }); // no background sweep: store-size assertions stay exact
   const store = options.store ?? memory!;
-  const runtime = await createRuntime(config, { clock, store, metrics, logger: options.logger });
-  const app = await buildApp(runtime, { metrics, logger: options.logger, workQueue: options.workQueue });
+  const runtime = await createRuntime(config, { clock, store, metrics, logger: options.logger, ...(options.tracing && { tracing: options.tracing }) });
+  const app = await buildApp(runtime, { metrics, logger: options.logger, workQueue: options.workQueue, ...(options.tracing && { tracing: options.tracing }) });
   if (options.listen) await app.listen({ host: '127.0.0.1', port });
 
   const issue: World['issue'] = (o = {}) => {

@@ -10,7 +10,7 @@ export { systemClock, fixedClock, nowSeconds, type Clock } from './ports/clock.t
 export type { Store } from './ports/store.ts';
 export { FetchError, type Fetcher, type FetchRequest, type FetchResponse, type FetchPurpose } from './ports/fetcher.ts';
 export { createMemoryStore, STORE_FULL_MESSAGE } from './stores/memory-store.ts';
-export { createFetcher, isPublicAddress, type FetcherOptions } from './http/create-fetcher.ts';
+export { createFetcher, isPublicAddress, type FetcherOptions, type FetchTarget } from './http/create-fetcher.ts';
 
 export { identityFromHex, loadOrCreateDevIdentity, type Identity } from './keys/identity.ts';
 export { loadTrustAnchors, verifyX5cChain, createX5cVerifier, X509ChainError, type TrustAnchors, type VerifiedChain } from './keys/x509.ts';
@@ -39,7 +39,7 @@ export { createDiscoveryDocument } from './oauth/tokens/create-discovery-documen
 export { handleRevocationRequest, handleIntrospectionRequest, REVOCATION_STEPS, INTROSPECTION_STEPS } from './oauth/token-state/handle-token-state.ts';
 export type { TokenStateDeps } from './oauth/token-state/context.ts';
 
-export { runSteps, runAllSteps, type Step, type StepFailure } from './shared/pipeline.ts';
+export { observeSteps, runSteps, runAllSteps, type Step, type StepFailure, type StepObserver } from './shared/pipeline.ts';
 
 export { createLoginSessions, loginCookieName, type LoginSessions, type LoginSession, type LoginView } from './oauth/login/login-sessions.ts';
 export { createLoginAdmission, type LoginAdmission, type LoginAdmissionLimits, type LoginRefusal, type LoginSlot } from './oauth/login/login-admission.ts';

@@ -6,6 +6,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from './runtime.ts';
 import type { Metrics } from './metrics.ts';
+import type { Tracing } from './tracing.ts';
 import { sendOAuthError, toVerifierError } from './http/error-response.ts';
 import { tokenRoute } from './routes/token.ts';
 import { introspectionRoute, revocationRoute } from './routes/token-state.ts';
@@ -21,6 +22,7 @@ import { createAdmission, limitAddresses } from './http/admission.ts';
 import { capConnections, clientErrorHandler, timeoutOptions } from './http/connections.ts';
 import { createOutageLog } from './http/outages.ts';
 import { basePathRewrite } from './http/base-path.ts';
+import { echoRequestId, requestId } from './http/request-id.ts';
 
 export interface AppOptions {
   metrics: Metrics;
@@ -28,6 +30,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** The queue of the CPU-bound endpoints; by default one bounded by `server.maxQueuedRequests`. */
   workQueue?: WorkQueue;
+  /** OpenTelemetry tracing (tracing.ts), when on: a span per request on the public listener. */
+  tracing?: Tracing;
 }
 
 declare module 'fastify' {
@@ -55,8 +59,9 @@ function baseOptions(runtime: Runtime, options: AppOptions) {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxyOption(server.trustProxy),
     return503OnClosing: true,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // X-Request-Id is read (and validated) by genReqId, never taken as is (http/request-id.ts).
+    requestIdHeader: false,
+    genReqId: requestId,
   } as const;
 }
 
@@ -66,6 +71,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   const { url, serveUnderIssuerPath } = runtime.config.verifier.backend;
   const app = Fastify({ ...baseOptions(runtime, options), bodyLimit: 64 * 1024, ...basePathRewrite(url, serveUnderIssuerPath) });
   capConnections(app.server, { max: server.maxConnections, perAddress: server.maxConnectionsPerAddress }, metrics);
+  echoRequestId(app);
+  options.tracing?.instrument(app.server);
 
   // Bodies are read as text and parsed by the route, so that duplicate parameters can be
   // detected (RFC 6749 §3.2) and any content type yields an OAuth error rather than a 415.
@@ -78,6 +85,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   app.setErrorHandler((err, request, reply) => {
     const v = toVerifierError(err, request.id);
     request.outcome = v.error;
+    metrics.countRejection(v);
     if (v.status === 503 || v.status === 429) {
       outages.refused(v);
       request.log.debug({ code: v.code, route: request.routeOptions.url }, 'request refused');
@@ -91,6 +99,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    options.tracing?.endRequest(request.raw, { route: request.routeOptions.url, status: reply.statusCode, outcome: request.outcome, requestId: request.id });
     const route = request.routeOptions.url ?? 'unmatched';
     const labels = { route, method: request.method };
     metrics.requests.inc({ ...labels, status: String(reply.statusCode), outcome: request.outcome ?? (reply.statusCode < 400 ? 'ok' : 'error') });
@@ -122,7 +131,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
     return sendErrorPage(reply, { status: o.status, code: o.code, selfQuery, ...(o.homeUri ? { homeUri: o.homeUri } : {}), title: MESSAGES[lang].invalidRequestTitle, message: authorizeErrorMessage(MESSAGES[lang], o.code), lang, frontend });
   };
   authorizeRoutes(app, runtime, metrics, errorPage);
-  oid4vpRoutes(app, runtime, admission);
+  oid4vpRoutes(app, runtime, admission, metrics);
   loginRoutes(app, { logins: runtime.logins, frontend, issuer: runtime.issuer, clock: runtime.tokenDeps.clock });
   return app;
 }
@@ -135,6 +144,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
 export async function buildManagementApp(runtime: Runtime, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify(baseOptions(runtime, options));
   capConnections(app.server, { max: MANAGEMENT_MAX_CONNECTIONS, perAddress: 0 });
+  echoRequestId(app);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'the management port serves health and metrics only' }));
   opsRoutes(app, runtime, options.metrics);
   return app;

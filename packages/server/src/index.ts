@@ -4,3 +4,4 @@ export { createRuntime, type Runtime, type RuntimeOptions, type Logger } from '.
 export { createMetrics, type Metrics } from './metrics.ts';
 export { createWorkQueue, type WorkQueue, type WorkQueueOptions } from './http/work-queue.ts';
 export { cpuBoundRoute, claimedClientId, type Admission, type CpuBoundRouteOptions } from './http/admission.ts';
+export { startTracing, tracingSettings, type Tracing } from './tracing.ts';

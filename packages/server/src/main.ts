@@ -10,15 +10,18 @@ import { createMetrics } from './metrics.ts';
 import { createRuntime } from './runtime.ts';
 import { buildApp, buildManagementApp } from './app.ts';
 import { createLogger } from './logger.ts';
+import { startTracing } from './tracing.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, allowPositionals: false });
   const config = configured(() => loadConfig({ file: values.config, env: process.env }));
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
+  const tracing = await startTracing(process.env);
+  if (tracing) logger.info({ service: process.env.OTEL_SERVICE_NAME ?? 'dome-verifier' }, 'OpenTelemetry tracing on');
   // The runtime's own configuration checks (identity key in production, trust anchors) exit 2 too.
-  const runtime = await configured(() => createRuntime(config, { metrics, logger }));
-  const app = await buildApp(runtime, { metrics, logger });
+  const runtime = await configured(() => createRuntime(config, { metrics, logger, ...(tracing && { tracing }) }));
+  const app = await buildApp(runtime, { metrics, logger, ...(tracing && { tracing }) });
   await app.listen({ host: config.server.host, port: config.server.port });
   logger.info({ issuer: runtime.issuer, did: runtime.identity.did, host: config.server.host, port: config.server.port }, 'DOME Verifier listening');
   // Health and metrics on their own port (off unless server.management.port is set), outside the
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     void Promise.all([app.close(), managementApp?.close()])
       .then(() => runtime.close())
+      .then(() => tracing?.shutdown())
       .then(() => process.exit(0));
     setTimeout(() => process.exit(1), 10_000).unref();
   };

@@ -41,6 +41,7 @@ import {
 import { ConfigError, selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
 import type { Metrics } from './metrics.ts';
+import type { Tracing } from './tracing.ts';
 import { createLoginMetrics } from './login/login-metrics.ts';
 
 export interface Logger {
@@ -62,6 +63,8 @@ export interface RuntimeOptions {
    * (offline tools such as `cli inspect`, which serve nothing). The server never sets it.
    */
   allowDevelopmentKey?: boolean;
+  /** OpenTelemetry tracing (tracing.ts), when on: outbound fetches become spans. */
+  tracing?: Tracing;
 }
 
 export interface Runtime {
@@ -185,6 +188,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       metrics?.outbound.inc({ purpose, outcome });
       metrics?.outboundDuration.observe({ purpose }, ms / 1000);
     },
+    ...(options.tracing ? { trace: options.tracing.traceFetch } : {}),
   });
   const fetch = options.fetch ?? fetcher;
 
@@ -251,7 +255,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       recordMachineTokens: backend.accessToken.recordMachineTokens,
     },
     signer: { key: identity.privateKey, kid: identity.did },
-    onStepFailure: (f) => metrics?.validationFailures.inc({ code: f.error.code, step: f.step }),
+    onStepFailure: (f) => metrics?.countStepFailure(f),
   };
 
   const loginLifetimeMs = backend.login.lifetimeSeconds * 1000;

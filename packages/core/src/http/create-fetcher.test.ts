@@ -406,3 +406,33 @@ describe('operator local files', () => {
     await rejectsWith(strict({ url: pathToFileURL(join(dir, 'list.json')).href, purpose: 'untrusted', maxBytes: 1000 }), 'blocked');
   });
 });
+
+describe('the tracing port (options.trace)', () => {
+  test('wraps each fetch with its purpose, scheme and host only (no path or query), and sends the headers it adds', async () => {
+    const s = await startServer((_req, res) => res.end('{}'));
+    const seen: unknown[] = [];
+    const traced = createFetcher({
+      allowInsecure: true,
+      trace: (target, run) => {
+        seen.push(target);
+        return run({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+      },
+    });
+    try {
+      const res = await traced({ url: `${s.base}/v4/issuers/did:elsi:X?secret=1`, purpose: 'untrusted', maxBytes: 100 });
+      assert.equal(res.status, 200);
+      assert.equal(s.lastHeaders?.traceparent, '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+      assert.deepEqual(seen, [{ purpose: 'untrusted', scheme: 'http', host: `127.0.0.1:${s.port}` }]);
+      await assert.rejects(traced({ url: 'ftp://example.com/x', purpose: 'operator', maxBytes: 100 }), FetchError);
+      assert.deepEqual(seen[1], { purpose: 'operator', scheme: 'ftp', host: 'example.com' });
+    } finally {
+      traced.close();
+    }
+  });
+
+  test('without a trace port no traceparent is sent', async () => {
+    const s = await startServer((_req, res) => res.end('{}'));
+    await insecure({ url: `${s.base}/x`, purpose: 'untrusted', maxBytes: 100 });
+    assert.equal(s.lastHeaders?.traceparent, undefined);
+  });
+});

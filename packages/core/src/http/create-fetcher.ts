@@ -31,6 +31,29 @@ export interface FetcherOptions {
   timeoutMs?: number;
   /** Called once per fetch with outcome for metrics: ('ok'|'http_error'|FetchErrorReason). Optional. */
   onResult?: (purpose: FetchPurpose, outcome: string, ms: number) => void;
+  /**
+   * The tracing port: wraps each fetch (the server's OpenTelemetry tracing makes it a span).
+   * `target` names the URL's scheme and host only — never its path or query, which may carry
+   * identifiers; `run` sends the request with the extra `headers` (W3C `traceparent`). Optional.
+   */
+  trace?: (target: FetchTarget, run: (headers: Readonly<Record<string, string>>) => Promise<FetchResponse>) => Promise<FetchResponse>;
+}
+
+/** What a trace may record about a fetch: its purpose, scheme and host (`file` and '' for a local path). */
+export interface FetchTarget {
+  purpose: FetchPurpose;
+  scheme: string;
+  host: string;
+}
+
+function fetchTarget(req: FetchRequest): FetchTarget {
+  const scheme = HAS_SCHEME.exec(req.url)?.[1]?.toLowerCase();
+  if (scheme === undefined || scheme === 'file') return { purpose: req.purpose, scheme: 'file', host: '' };
+  try {
+    return { purpose: req.purpose, scheme, host: new URL(req.url).host };
+  } catch {
+    return { purpose: req.purpose, scheme, host: '' };
+  }
 }
 
 export type ClosableFetcher = Fetcher & { close(): void };
@@ -161,7 +184,7 @@ interface Agents {
   guardedHttps: HttpsAgent;
 }
 
-function httpGet(url: URL, req: FetchRequest, agent: HttpAgent, timeoutMs: number): Promise<FetchResponse> {
+function httpGet(url: URL, req: FetchRequest, agent: HttpAgent, timeoutMs: number, extraHeaders: Readonly<Record<string, string>> | undefined): Promise<FetchResponse> {
   const origin = `${url.protocol}//${url.host}`;
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -174,7 +197,7 @@ function httpGet(url: URL, req: FetchRequest, agent: HttpAgent, timeoutMs: numbe
       path: `${url.pathname}${url.search}`,
       method: 'GET',
       auth: url.username ? decodeURIComponent(`${url.username}:${url.password}`) : undefined,
-      headers: { accept: req.accept ?? 'application/json', 'user-agent': USER_AGENT },
+      headers: { ...extraHeaders, accept: req.accept ?? 'application/json', 'user-agent': USER_AGENT },
       agent,
     });
     const settle = (err: FetchError | undefined, res?: FetchResponse): void => {
@@ -222,7 +245,7 @@ function httpGet(url: URL, req: FetchRequest, agent: HttpAgent, timeoutMs: numbe
 
 const HAS_SCHEME = /^([a-zA-Z][a-zA-Z\d+.-]*):/;
 
-async function fetchOnce(req: FetchRequest, options: FetcherOptions, agents: Agents): Promise<FetchResponse> {
+async function fetchOnce(req: FetchRequest, options: FetcherOptions, agents: Agents, extraHeaders?: Readonly<Record<string, string>>): Promise<FetchResponse> {
   if (!req.url) throw new FetchError('bad_url', 'empty URL');
   const trusted = req.purpose === 'operator';
   const scheme = HAS_SCHEME.exec(req.url)?.[1]?.toLowerCase();
@@ -258,7 +281,7 @@ async function fetchOnce(req: FetchRequest, options: FetcherOptions, agents: Age
     throw new FetchError('blocked', `non-public address: ${url.protocol}//${url.host}`);
   }
   const agent = guarded ? agents.guardedHttps : url.protocol === 'https:' ? agents.https : agents.http;
-  return httpGet(url, req, agent, req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  return httpGet(url, req, agent, req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS, extraHeaders);
 }
 
 export function createFetcher(options: FetcherOptions): ClosableFetcher {
@@ -273,7 +296,8 @@ export function createFetcher(options: FetcherOptions): ClosableFetcher {
     const started = performance.now();
     let outcome = 'network';
     try {
-      const res = await fetchOnce(req, options, agents);
+      const { trace } = options;
+      const res = await (trace ? trace(fetchTarget(req), (headers) => fetchOnce(req, options, agents, headers)) : fetchOnce(req, options, agents));
       outcome = res.status >= 200 && res.status < 300 ? 'ok' : 'http_error';
       return res;
     } catch (err) {

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VerifierError } from '../errors/verifier-error.ts';
-import { runAllSteps, runSteps, type Step, type StepFailure } from './pipeline.ts';
+import { observeSteps, runAllSteps, runSteps, type Step, type StepFailure } from './pipeline.ts';
 
 interface Ctx {
   log: string[];
@@ -89,6 +89,40 @@ describe('runAllSteps', () => {
   test('an unexpected exception aborts the run instead of being collected', async () => {
     const ctx: Ctx = { log: [] };
     await assert.rejects(runAllSteps([failing('a'), crashing('b'), ok('c')], ctx), TypeError);
+    assert.deepEqual(ctx.log, ['a', 'b']);
+  });
+});
+
+describe('observeSteps (the tracing port)', () => {
+  test('an observer wraps every step run, sync and async, and sees the failure of the step that threw', async () => {
+    const seen: string[] = [];
+    observeSteps({
+      step(name, run) {
+        seen.push(`start ${name}`);
+        try {
+          const r = run();
+          if (r instanceof Promise) return r.then(() => void seen.push(`end ${name}`), (e: unknown) => { seen.push(`fail ${name} ${(e as VerifierError).code}`); throw e; }) as typeof r;
+          seen.push(`end ${name}`);
+          return r;
+        } catch (e) {
+          seen.push(`fail ${name} ${(e as VerifierError).code}`);
+          throw e;
+        }
+      },
+    });
+    try {
+      const ctx: Ctx = { log: [] };
+      await assert.rejects(runSteps([ok('a'), okAsync('b'), failingAsync('c'), ok('d')], ctx));
+      assert.deepEqual(ctx.log, ['a', 'b', 'c']);
+      assert.deepEqual(seen, ['start a', 'end a', 'start b', 'end b', 'start c', 'fail c ERR_VC_REVOKED']);
+    } finally {
+      observeSteps(undefined);
+    }
+  });
+
+  test('without an observer steps run directly', async () => {
+    const ctx: Ctx = { log: [] };
+    await runSteps([ok('a'), okAsync('b')], ctx);
     assert.deepEqual(ctx.log, ['a', 'b']);
   });
 });

@@ -15,11 +15,27 @@ export interface StepFailure {
   error: VerifierError;
 }
 
+/**
+ * The tracing port: an observer wraps each step's run (the server's OpenTelemetry tracing makes
+ * it a span). It returns what `run` returns and rethrows what it throws. Unset by default, and
+ * then a step costs one `undefined` check.
+ */
+export interface StepObserver {
+  step<T>(name: string, run: () => T): T;
+}
+
+let observer: StepObserver | undefined;
+
+/** Installs (or, with undefined, removes) the process-wide step observer. */
+export function observeSteps(o: StepObserver | undefined): void {
+  observer = o;
+}
+
 /** Runs `steps` in order; throws the first failure (with the step name recorded). */
 export async function runSteps<C>(steps: readonly Step<C>[], ctx: C, onFailure?: (f: StepFailure) => void): Promise<void> {
   for (const step of steps) {
     try {
-      const r = step.run(ctx);
+      const r = observer ? observer.step(step.name, () => step.run(ctx)) : step.run(ctx);
       if (r) await r;
     } catch (e) {
       if (e instanceof VerifierError) onFailure?.({ step: step.name, error: e });
@@ -36,7 +52,7 @@ export async function runAllSteps<C>(steps: readonly Step<C>[], ctx: C): Promise
   const failures: StepFailure[] = [];
   for (const step of steps) {
     try {
-      await step.run(ctx);
+      await (observer ? observer.step(step.name, () => step.run(ctx)) : step.run(ctx));
     } catch (e) {
       if (!(e instanceof VerifierError)) throw e;
       failures.push({ step: step.name, error: e });

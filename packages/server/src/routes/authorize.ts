@@ -33,9 +33,10 @@ export function authorizeRoutes(app: FastifyInstance, runtime: Runtime, metrics:
     } catch (e) {
       const v = e instanceof VerifierError ? e : new VerifierError('ERR_REQUEST_MALFORMED', 'the request cannot be parsed');
       request.outcome = v.error;
+      metrics.countRejection(v);
       return errorPage(request, reply, { status: 400, code: v.code });
     }
-    const outcome = await handleAuthorizeRequest(runtime.authorizeDeps, params, (f) => metrics.validationFailures.inc({ code: f.error.code, step: f.step }), { ip: request.ip });
+    const outcome = await handleAuthorizeRequest(runtime.authorizeDeps, params, (f) => metrics.countStepFailure(f), { ip: request.ip });
     switch (outcome.kind) {
       case 'login': {
         const { cookie, location } = outcome.result;
@@ -45,6 +46,7 @@ export function authorizeRoutes(app: FastifyInstance, runtime: Runtime, metrics:
       }
       case 'redirect-error':
         request.outcome = outcome.error.error;
+        metrics.countRejection(outcome.error);
         request.log.info({ code: outcome.error.code }, 'authorization request rejected (redirected)');
         return reply.redirect(outcome.location, 302);
       case 'page-error': {
@@ -52,6 +54,7 @@ export function authorizeRoutes(app: FastifyInstance, runtime: Runtime, metrics:
         const status = outcome.error.status === 429 || outcome.error.status >= 500 ? outcome.error.status : 400;
         if (outcome.error.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.error.retryAfterSeconds));
         request.outcome = outcome.error.error;
+        metrics.countRejection(outcome.error);
         request.log.info({ code: outcome.error.code }, 'authorization request rejected (error page)');
         return errorPage(request, reply, { status, code: outcome.error.code, ...(outcome.homeUri ? { homeUri: outcome.homeUri } : {}) });
       }

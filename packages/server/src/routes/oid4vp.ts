@@ -10,10 +10,11 @@
 import type { FastifyInstance } from 'fastify';
 import { handleAuthorizationResponse, requestObjectKey, VerifierError } from '@dome-verifier/core';
 import type { Runtime } from '../runtime.ts';
+import type { Metrics } from '../metrics.ts';
 import { NO_STORE } from '../http/error-response.ts';
 import { cpuBoundRoute, type Admission } from '../http/admission.ts';
 
-export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime, admission: Admission): void {
+export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime, admission: Admission, metrics: Metrics): void {
   app.get<{ Params: { id: string } }>('/oid4vp/auth-request/:id', async (request, reply) => {
     const id = request.params.id;
     const jwt = /^[A-Za-z0-9_-]{20,64}$/.test(id) ? await runtime.store.take(requestObjectKey(id)) : undefined;
@@ -31,6 +32,7 @@ export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime, admission: 
       // 401 would log the PWA's user out.
       if (e instanceof VerifierError && (e.error === 'invalid_client' || e.status === 401)) {
         request.outcome = 'invalid_request';
+        metrics.countRejection(e);
         request.log.info({ code: e.code }, 'wallet presentation rejected');
         return reply.code(400).send({ error: 'invalid_request', error_description: e.message });
       }
