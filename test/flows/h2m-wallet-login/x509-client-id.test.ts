@@ -72,7 +72,7 @@ describe('x509_hash client id with an identity certificate (verifier.backend.ide
     return decodePart(String(res.json.access_token));
   }
 
-  test('the request object carries client_id = iss = x509_hash:<b64url SHA-256 of the leaf DER>, the chain in x5c, kid = JWK thumbprint, and verifies with x5c[0]', async () => {
+  test('the request object carries client_id = iss = x509_hash:<b64url SHA-256 of the leaf DER>, the chain in x5c, kid = JWK thumbprint, client_id_scheme x509_hash, and verifies with x5c[0]', async () => {
     const login = await start();
     assert.equal(new URL(login.authRequest.replace('openid4vp://', 'https://x/')).searchParams.get('client_id'), expectedClientId());
     const jws = (await w.app.inject({ method: 'GET', url: login.requestPath })).body;
@@ -83,7 +83,7 @@ describe('x509_hash client id with an identity certificate (verifier.backend.ide
     const claims = decodePart(jws);
     assert.equal(claims.client_id, expectedClientId());
     assert.equal(claims.iss, expectedClientId());
-    assert.equal(claims.client_id_scheme, undefined, 'OpenID4VP 1.0: the scheme is the client_id prefix');
+    assert.equal(claims.client_id_scheme, 'x509_hash', 'the PWA hash-checks x5c[0] only when client_id_scheme says x509_hash');
     await compactVerify(jws, await importX509(leaf.certificatePem, 'ES256'));
   });
 

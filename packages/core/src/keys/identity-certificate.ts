@@ -49,5 +49,7 @@ export function identityFromCertificate(value: string, identity: Identity, cwd =
     clientId: x509HashClientId(chain[0]!.raw),
     kid: jwkThumbprint({ kty, crv, x, y }),
     x5c: chain.map((c) => c.raw.toString('base64')),
+    // The EUDIStack wallet PWA checks the hash against x5c[0] only when this claim is present.
+    clientIdScheme: 'x509_hash',
   };
 }

@@ -13,7 +13,8 @@
  *
  * With an identity certificate (keys/identity-certificate.ts, the IN2 V3 shape) the verifier is
  * `x509_hash:…` instead: `iss` = `client_id` = that id, header `kid` = JWK thumbprint plus `x5c`,
- * and no `client_id_scheme` (OpenID4VP 1.0 carries the scheme as the `client_id` prefix). The
+ * and `client_id_scheme: "x509_hash"` — OpenID4VP 1.0 carries the scheme as the `client_id` prefix
+ * and ignores the claim, but the PWA checks the hash against `x5c[0]` only when it is present. The
  * deployed wallet expects a did:key `kid`, so that mode serves the PWA and OpenID4VP 1.0 wallets.
  */
 import { randomUUID } from 'node:crypto';
@@ -42,7 +43,7 @@ export interface RequestObjectIdentity {
   kid: string;
   /** Header `x5c` (standard base64 DER, leaf first), when the identity has a certificate. */
   x5c?: readonly string[];
-  /** The legacy `client_id_scheme` claim (did:key mode only). */
+  /** The pre-1.0 `client_id_scheme` claim (`did:key`; `x509_hash`, which the PWA needs to check the hash). */
   clientIdScheme?: string;
 }
 
