@@ -255,17 +255,18 @@ describe('browser login through the real login page (headless Chromium)', { skip
 
   test('without a working EventSource the page falls back to polling /api/login/status and still reaches the RP', async () => {
     await withPage(async (page) => {
-      let polled!: () => void;
-      const firstPoll = new Promise<void>((r) => (polled = r));
       let polls = 0;
       await page.route('**/api/login/events?**', (route) => route.abort());
       await page.route('**/api/login/status?**', async (route) => {
         polls++;
-        polled();
         await route.continue();
       });
+      // The wallet answers only once the page has polled and been told "pending", so the page
+      // can learn the outcome only by polling again (a wallet answer racing the first poll would
+      // let a single poll see the completed login).
+      const firstPollAnswered = page.waitForResponse((r) => r.url().includes('/api/login/status?'));
       const { flow, pageUrl } = await openLoginPage(page, CLIENTS.spa);
-      await firstPoll;
+      assert.equal(((await (await firstPollAnswered).json()) as { status?: string }).status, 'pending');
       await walletAnswers(pageUrl.toString());
       const code = await reachedCallback(page, flow);
       assert.ok(polls >= 2, `polled ${polls} times`);
