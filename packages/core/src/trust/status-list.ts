@@ -10,7 +10,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { Fetcher } from '../ports/fetcher.ts';
-import { FetchError } from '../ports/fetcher.ts';
+import { fetchStatusDocument } from './fetch-status-document.ts';
 import { VerifierError } from '../errors/verifier-error.ts';
 import { BoundedCache } from '../shared/bounded-cache.ts';
 import { DEFAULT_MAX_JSON_DEPTH, exceedsDepth, isRecord } from '../shared/json.ts';
@@ -65,20 +65,8 @@ export function createStatusListChecker(options: StatusListOptions): StatusListC
   const cache = new BoundedCache<string, CachedList>(1_000);
   const inflight = new Map<string, Promise<CachedList>>();
 
-  async function fetchBody(url: string, accept: string): Promise<Buffer> {
-    let res;
-    try {
-      res = await options.fetch({ url, purpose: 'untrusted', maxBytes: MAX_LIST_BYTES, accept, timeoutMs: options.timeoutMs });
-    } catch (e) {
-      if (e instanceof FetchError && (e.reason === 'blocked' || e.reason === 'bad_url' || e.reason === 'too_large')) throw invalid(`URL is not acceptable (${e.reason})`, e);
-      throw new VerifierError('ERR_TRUST_SERVICE_UNAVAILABLE', 'the status list is unreachable; try again later', { cause: e });
-    }
-    if (res.status !== 200) {
-      if (res.status >= 500 || res.status === 429) throw new VerifierError('ERR_TRUST_SERVICE_UNAVAILABLE', 'the status list is unavailable; try again later');
-      throw invalid(`answered HTTP ${res.status}`);
-    }
-    return res.body;
-  }
+  const fetchBody = (url: string, accept: string): Promise<Buffer> =>
+    fetchStatusDocument(options.fetch, { url, maxBytes: MAX_LIST_BYTES, accept, timeoutMs: options.timeoutMs, name: 'status list', locator: 'URL', invalid });
 
   async function loadBitstring(url: string): Promise<CachedList> {
     const text = (await fetchBody(url, 'application/vc+jwt, application/jwt')).toString('utf8').trim();

@@ -13,7 +13,7 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { KeyObject } from 'node:crypto';
 import type { Fetcher } from '../ports/fetcher.ts';
-import { FetchError } from '../ports/fetcher.ts';
+import { fetchStatusDocument } from './fetch-status-document.ts';
 import { VerifierError } from '../errors/verifier-error.ts';
 import { BoundedCache } from '../shared/bounded-cache.ts';
 import { isRecord } from '../shared/json.ts';
@@ -91,20 +91,8 @@ export function createTokenStatusListChecker(options: TokenStatusListOptions): T
   const maxTokenBytes = options.maxTokenBytes ?? 512 * 1024;
   const maxListBytes = options.maxListBytes ?? 4 * 1024 * 1024;
 
-  async function fetchToken(uri: string): Promise<string> {
-    let res;
-    try {
-      res = await options.fetch({ url: uri, purpose: 'untrusted', maxBytes: maxTokenBytes, accept: 'application/statuslist+jwt', timeoutMs: options.timeoutMs });
-    } catch (e) {
-      if (e instanceof FetchError && (e.reason === 'blocked' || e.reason === 'bad_url' || e.reason === 'too_large')) throw invalid(`URI is not acceptable (${e.reason})`, e);
-      throw new VerifierError('ERR_TRUST_SERVICE_UNAVAILABLE', 'the token status list is unreachable; try again later', { cause: e });
-    }
-    if (res.status !== 200) {
-      if (res.status >= 500 || res.status === 429) throw new VerifierError('ERR_TRUST_SERVICE_UNAVAILABLE', 'the token status list is unavailable; try again later');
-      throw invalid(`answered HTTP ${res.status}`);
-    }
-    return res.body.toString('utf8').trim();
-  }
+  const fetchToken = async (uri: string): Promise<string> =>
+    (await fetchStatusDocument(options.fetch, { url: uri, maxBytes: maxTokenBytes, accept: 'application/statuslist+jwt', timeoutMs: options.timeoutMs, name: 'token status list', locator: 'URI', invalid })).toString('utf8').trim();
 
   async function load(uri: string): Promise<{ list: DecodedList; ttlMs: number }> {
     const text = await fetchToken(uri);
