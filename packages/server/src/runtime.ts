@@ -39,6 +39,7 @@ import {
   dcqlQueryForScope,
 } from '@dome-verifier/core';
 import { ConfigError, selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
+import { staticServiceRegistry, type FiwareServiceRegistry } from '@dome-verifier/core/fiware';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
 import type { Metrics } from './metrics.ts';
 import type { Tracing } from './tracing.ts';
@@ -80,6 +81,8 @@ export interface Runtime {
   readonly loginAdmission: LoginAdmission;
   readonly demo: DemoTrustFramework | undefined;
   readonly store: Store;
+  /** FIWARE services (`verifier.fiware.services`); empty when none is configured. */
+  readonly fiwareServices: FiwareServiceRegistry;
   /** True once the client list has loaded. */
   ready(): boolean;
   /** True when a write probe of the store succeeds (readiness().components.store). */
@@ -309,6 +312,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     loginAdmission,
     demo,
     store,
+    fiwareServices: staticServiceRegistry(config.verifier.fiware.services),
     ready: () => clients.loadedAt !== undefined,
     storeHealthy: async () => (await probeStore(store, probeKey)) === undefined,
     async readiness() {

@@ -201,7 +201,7 @@ export function loadConfig(o: LoadConfigOptions): VerifierConfig {
   resolveAllPlaceholders(merged as RawObject, o.env, fileSources.properties);
 
   const parsed = parse(fillStructure(CONFIG_TREE, merged));
-  const { frontend } = parsed.verifier;
+  const { frontend, fiware } = parsed.verifier;
   const { url, identity, trustFrameworks, x509, dataDir, ...backend } = parsed.verifier.backend;
 
   const config: VerifierConfig = {
@@ -217,6 +217,7 @@ export function loadConfig(o: LoadConfigOptions): VerifierConfig {
         dataDir: resolvePath(cwd, dataDir),
       },
       frontend,
+      fiware,
     },
     warnings: [...new Set(warnings)],
     sources: {

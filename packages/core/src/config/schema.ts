@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { isDidKey } from '@dome-verifier/did-key';
 import { parseDcqlProfiles, type DcqlProfiles } from '../oauth/oid4vp/dcql.ts';
+import { parseFiwareServices, type FiwareService } from '../fiware/service-config.ts';
 
 /** Documentation of one leaf key; `key` and env-var names are derived from its position. */
 export interface ConfigKeyDoc {
@@ -178,6 +179,24 @@ function optionalDcqlProfiles() {
         return parsed.profiles;
       })
       .optional(),
+  );
+}
+
+/** `verifier.fiware.services`: checked and normalised by fiware/service-config.ts. */
+function fiwareServices() {
+  return z.preprocess(
+    (v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v),
+    z
+      .unknown()
+      .transform((v, ctx): readonly FiwareService[] => {
+        if (v === undefined) return [];
+        const parsed = parseFiwareServices(v);
+        if ('problems' in parsed) {
+          for (const p of parsed.problems) ctx.addIssue({ code: 'custom', message: p.path === '' ? p.reason : `${p.path} ${p.reason}` });
+          return z.NEVER;
+        }
+        return parsed.services;
+      }),
   );
 }
 
@@ -811,6 +830,16 @@ export const verifierConfigSchema = z.object({
           'Origins allowed to call the wallet endpoints `/oid4vp/auth-request/*` and `/oid4vp/auth-response` from a browser (the wallet PWA): `Access-Control-Allow-Origin` on every answer and preflight. `*` (IN2) suits these public endpoints; a list (e.g. `https://wallet.dome-marketplace.eu`) echoes a listed origin only.',
       }),
     }),
+    fiware: optionalSection(
+      z.object({
+        services: documented(fiwareServices(), {
+          type: 'list of FIWARE services (YAML), or JSON text of that list (env var)',
+          default: 'none: the FIWARE surface answers for no service',
+          description:
+            "FIWARE VCVerifier's `ConfiguredService` list (docs/fiware.md): each service `id` (the `/services/{id}/…` path, the OAuth client_id and the token `aud`), `defaultOidcScope`, `authorizationType` (`DEEPLINK` | `FRONTEND_V2`), `oidcScopes` (scope name → `credentials` [type, trustedParticipantsLists, trustedIssuersLists, holderVerification, jwtInclusion, credentialStatus], `dcql`, `presentationDefinition`, `flatClaims`), plus our `allowUnboundVp` (default false) and `redirectUris`. Unknown keys are refused; `${…}` placeholders are not resolved inside it.",
+        }),
+      }),
+    ),
   }),
 });
 
@@ -1005,6 +1034,10 @@ export interface VerifierConfig {
       readonly walletOrigins: string;
       /** External login portal (IN2 V3 shape); unset ⇒ our login page. */
       readonly portalUrl?: string;
+    };
+    readonly fiware: {
+      /** Empty ⇒ the FIWARE surface serves no service. */
+      readonly services: readonly FiwareService[];
     };
   };
   /** Non-fatal findings (unknown keys, suspicious values); never contain values. */
