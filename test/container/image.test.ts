@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +22,7 @@ import { stringify } from 'yaml';
 import { createMachineTokenRequest, loadP256PrivateKey } from '@dome-verifier/client';
 import { identityFromHex } from '@dome-verifier/core';
 import { createDemoTrustFramework, type DemoTrustFramework } from '@dome-verifier/dev-issuer';
+import { freePort } from '../faults/processes.ts';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
@@ -60,14 +61,6 @@ async function sh(file: string, args: string[], o: { timeout?: number; env?: Rec
   }
 }
 const podman = (args: string[], timeout?: number) => sh(PODMAN, args, timeout === undefined ? {} : { timeout });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 const containers: string[] = [];
 
