@@ -59,10 +59,15 @@ rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/
 node_version="$(chroot "$root" /usr/local/bin/node --version)"
 npm_version="$(chroot "$root" /usr/local/bin/node /usr/local/lib/node_modules/npm/bin/npm-cli.js --version)"
 
+previous="$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)"
 tar --numeric-owner -C "$root" -c . | podman import --quiet \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change "ENV NODE_VERSION=${node_version#v}" \
   --change 'CMD ["node"]' \
   --message "debootstrap minbase bookworm ($mirror) + node $node_version + npm $npm_version" \
   - "$image" > /dev/null
+# The image a REBUILD replaced is untagged now: remove it (only ours).
+if [ -n "$previous" ] && [ "$previous" != "$(podman image inspect --format '{{.Id}}' "$image")" ]; then
+  podman rmi "$previous" > /dev/null 2>&1 || true
+fi
 echo "built $image (node $node_version, npm $npm_version) in $(( $(date +%s) - t0 )) s"
