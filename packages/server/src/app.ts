@@ -19,7 +19,7 @@ import { authorizeErrorMessage, MESSAGES } from './login/messages.ts';
 import { registeredClientCors, walletCors } from './http/cors.ts';
 import { createWorkQueue, type WorkQueue } from './http/work-queue.ts';
 import { createAdmission, limitAddresses } from './http/admission.ts';
-import { capConnections, clientErrorHandler, timeoutOptions } from './http/connections.ts';
+import { capConnections, clientErrorHandler, closeConnectionsWhenClosing, timeoutOptions } from './http/connections.ts';
 import { createOutageLog } from './http/outages.ts';
 import { basePathRewrite } from './http/base-path.ts';
 import { echoRequestId, requestId } from './http/request-id.ts';
@@ -71,6 +71,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   const { url, serveUnderIssuerPath } = runtime.config.verifier.backend;
   const app = Fastify({ ...baseOptions(runtime, options), bodyLimit: 64 * 1024, ...basePathRewrite(url, serveUnderIssuerPath) });
   capConnections(app.server, { max: server.maxConnections, perAddress: server.maxConnectionsPerAddress }, metrics);
+  closeConnectionsWhenClosing(app);
   echoRequestId(app);
   options.tracing?.instrument(app.server);
 
@@ -144,6 +145,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
 export async function buildManagementApp(runtime: Runtime, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify(baseOptions(runtime, options));
   capConnections(app.server, { max: MANAGEMENT_MAX_CONNECTIONS, perAddress: 0 });
+  closeConnectionsWhenClosing(app);
   echoRequestId(app);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'the management port serves health and metrics only' }));
   opsRoutes(app, runtime, options.metrics);
