@@ -31,7 +31,24 @@ export {
 } from './did/types.ts';
 
 export { createClientRegistry, parseTrustedServicesList, type ClientRegistry, type RegisteredClient } from './trust/trusted-services.ts';
-export { createTrustedIssuersRegistry, parseTrustedIssuer, type TrustedIssuersRegistry, type TrustedIssuerRecord } from './trust/trusted-issuers.ts';
+export { createTrustedIssuersRegistry, parseTrustedIssuer, type TrustedIssuersRegistry, type TrustedIssuerRecord, type IssuerAttribute, type TrustedIssuersOptions } from './trust/trusted-issuers.ts';
+export {
+  createTrustRegistries,
+  ebsiIssuersUrl,
+  lookupTrustedIssuer,
+  trustedIssuersListsProblem,
+  type TrustRegistries,
+  type TrustRegistriesOptions,
+  type TrustedIssuerLookup,
+} from './trust/ebsi-registry.ts';
+export { createGaiaXRegistry, type GaiaXRegistry, type GaiaXRegistryOptions } from './trust/gaia-x-registry.ts';
+export {
+  checkTrustedParticipant,
+  normalizeParticipantsList,
+  type TrustedParticipantsList,
+  type TrustedParticipantsListEntry,
+  type TrustedParticipantsListType,
+} from './trust/trusted-participants.ts';
 export { createRevocationList, parseRevocationList, type RevocationList } from './trust/revocation-list.ts';
 export { createStatusListChecker, decodeEncodedList, bitAt, type StatusListChecker } from './trust/status-list.ts';
 
