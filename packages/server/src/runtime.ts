@@ -10,6 +10,8 @@ import {
   createClientKeyResolver,
   createCredentialCache,
   createDidResolver,
+  createTrustRegistries,
+  type TrustRegistries,
   createClientRegistry,
   createFetcher,
   createMemoryStore,
@@ -81,6 +83,8 @@ export interface Runtime {
   readonly loginAdmission: LoginAdmission;
   readonly demo: DemoTrustFramework | undefined;
   readonly store: Store;
+  /** FIWARE-style trust lists (EBSI TIL/TIR v4→v3, Gaia-X), sharing the fetcher and the DID resolver (tokenDeps.dids). */
+  readonly trustRegistries: TrustRegistries;
   /** True once the client list has loaded. */
   ready(): boolean;
   /** True when a write probe of the store succeeds (readiness().components.store). */
@@ -318,6 +322,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     loginAdmission,
     demo,
     store,
+    trustRegistries: createTrustRegistries({ fetch, dids, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now }),
     ready: () => clients.loadedAt !== undefined,
     storeHealthy: async () => (await probeStore(store, probeKey)) === undefined,
     async readiness() {
