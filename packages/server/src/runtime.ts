@@ -9,6 +9,9 @@ import { resolve } from 'node:path';
 import {
   createClientKeyResolver,
   createCredentialCache,
+  createDidResolver,
+  createTrustRegistries,
+  type TrustRegistries,
   createClientRegistry,
   createFetcher,
   createMemoryStore,
@@ -83,6 +86,8 @@ export interface Runtime {
   readonly store: Store;
   /** FIWARE services (`verifier.fiware.services`); empty when none is configured. */
   readonly fiwareServices: FiwareServiceRegistry;
+  /** FIWARE-style trust lists (EBSI TIL/TIR v4→v3, Gaia-X), sharing the fetcher and the DID resolver (tokenDeps.dids). */
+  readonly trustRegistries: TrustRegistries;
   /** True once the client list has loaded. */
   ready(): boolean;
   /** True when a write probe of the store succeeds (readiness().components.store). */
@@ -183,6 +188,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   const requestObjectIdentity = backend.identity.certificate ? identityFromCertificate(backend.identity.certificate, identity) : undefined;
 
   if (backend.outbound.allowInsecure) log.warn({}, 'verifier.backend.outbound.allowInsecure is on: client-supplied URLs may use http: and private addresses (development only)');
+  if (backend.did.webAllowHttp) log.warn({}, 'verifier.backend.did.webAllowHttp is on: did:web documents are fetched over http: (development and tests only)');
   const metrics = options.metrics;
   const fetcher = createFetcher({
     allowInsecure: backend.outbound.allowInsecure,
@@ -230,6 +236,12 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   const store = options.store ?? (await createConfiguredStore(config, clock, log));
   const probeKey = `health-probe:${randomBytes(12).toString('base64url')}`;
   const { security, cache } = backend;
+  // did:key, did:jwk, did:web (holders, clients; FIWARE paths use tokenDeps.dids too)
+  const dids = createDidResolver({
+    web: { fetch, timeoutMs: backend.did.webTimeoutMs, maxDocumentBytes: backend.did.webMaxDocumentBytes, allowHttp: backend.did.webAllowHttp },
+    cacheTtlMs: backend.did.cacheTtlSeconds * 1000,
+    now,
+  });
   const tokenDeps: TokenEndpointDeps = {
     clock,
     store,
@@ -240,7 +252,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       maxAssertionLifetimeSeconds: security.maxAssertionLifetimeSeconds,
       acceptMillisecondTimestamps: security.acceptMillisecondTimestamps,
     },
-    clientKeys: createClientKeyResolver({ issuer, fetch, ttlMs: cache.clientJwksTtlSeconds * 1000, now }),
+    clientKeys: createClientKeyResolver({ issuer, fetch, ttlMs: cache.clientJwksTtlSeconds * 1000, now, dids }),
     presentationPolicy: { clockSkewSeconds: security.clockSkewSeconds, acceptMillisecondTimestamps: security.acceptMillisecondTimestamps },
     issuers: createTrustedIssuersRegistry({ baseUrl: framework.trustedIssuersListUrl, fetch, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now }),
     revocation: framework.revokedCredentialListUrl ? createRevocationList({ url: framework.revokedCredentialListUrl, fetch, ttlMs: cache.revokedListTtlSeconds * 1000, failureTtlMs: cache.failureTtlSeconds * 1000, now }) : undefined,
@@ -249,6 +261,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     formats: { legacy: framework.legacyReadEnabled, bumped: framework.bumpedReadEnabled },
     x5c,
     credentials: createCredentialCache(),
+    dids,
     tokenPolicy: {
       issuer,
       accessTokenTyp: backend.accessToken.typ,
@@ -313,6 +326,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     demo,
     store,
     fiwareServices: staticServiceRegistry(config.verifier.fiware.services),
+    trustRegistries: createTrustRegistries({ fetch, dids, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now }),
     ready: () => clients.loadedAt !== undefined,
     storeHealthy: async () => (await probeStore(store, probeKey)) === undefined,
     async readiness() {
