@@ -39,7 +39,7 @@ import {
   dcqlQueryForScope,
 } from '@dome-verifier/core';
 import { ConfigError, selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
-import { staticServiceRegistry, type FiwareServiceRegistry } from '@dome-verifier/core/fiware';
+import { createStoredServiceRegistry, staticServiceRegistry, type FiwareServiceRegistry, type StoredServiceRegistry } from '@dome-verifier/core/fiware';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
 import type { Metrics } from './metrics.ts';
 import type { Tracing } from './tracing.ts';
@@ -81,8 +81,13 @@ export interface Runtime {
   readonly loginAdmission: LoginAdmission;
   readonly demo: DemoTrustFramework | undefined;
   readonly store: Store;
-  /** FIWARE services (`verifier.fiware.services`); empty when none is configured. */
+  /**
+   * FIWARE services: `verifier.fiware.services`, or — with the configuration API on — those and
+   * the services the API stored (shared by all replicas through the store, cached per replica).
+   */
   readonly fiwareServices: FiwareServiceRegistry;
+  /** The registry behind the `/service` configuration API (`verifier.fiware.configServer.enabled`). */
+  readonly fiwareConfig: StoredServiceRegistry | undefined;
   /** True once the client list has loaded. */
   ready(): boolean;
   /** True when a write probe of the store succeeds (readiness().components.store). */
@@ -118,6 +123,9 @@ async function probeStore(store: Store, key: string): Promise<Readiness['compone
     return e instanceof VerifierError && e.code === 'ERR_STORE_FULL' ? 'full' : 'unavailable';
   }
 }
+
+/** Where the configuration API keeps FIWARE services inside the store (after the store's own prefix). */
+export const FIWARE_CONFIG_KEY_PREFIX = 'fiware-ccs:';
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -229,6 +237,18 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
 
   const store = options.store ?? (await createConfiguredStore(config, clock, log));
   const probeKey = `health-probe:${randomBytes(12).toString('base64url')}`;
+  const { fiware } = config.verifier;
+  const fiwareConfig = fiware.configServer.enabled
+    ? createStoredServiceRegistry({
+        store,
+        clock,
+        keyPrefix: FIWARE_CONFIG_KEY_PREFIX,
+        seed: fiware.services,
+        cacheTtlMs: fiware.configServer.cacheSeconds * 1000,
+        onWarning: (m) => log.warn({ fiware: true }, m),
+      })
+    : undefined;
+  await fiwareConfig?.refresh();
   const { security, cache } = backend;
   const tokenDeps: TokenEndpointDeps = {
     clock,
@@ -312,7 +332,8 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     loginAdmission,
     demo,
     store,
-    fiwareServices: staticServiceRegistry(config.verifier.fiware.services),
+    fiwareServices: fiwareConfig ?? staticServiceRegistry(fiware.services),
+    fiwareConfig,
     ready: () => clients.loadedAt !== undefined,
     storeHealthy: async () => (await probeStore(store, probeKey)) === undefined,
     async readiness() {
