@@ -237,6 +237,11 @@ describe('FIWARE configuration API: routes', () => {
     assert.deepEqual(await storedIds(api), ['bae', 'data-service']);
   });
 
+  test('a path that cannot be decoded is a 400 ProblemDetails, not a framework error body', async () => {
+    assertProblem(await api.call('PUT', '/service/%ZZ', DATA_SERVICE), 400, PROBLEM_TYPES.validation);
+    assertProblem(await api.call('GET', '/service/%E0%A4%A', undefined), 400, PROBLEM_TYPES.validation);
+  });
+
   test('an unknown path or method on this listener is a 404 ProblemDetails', async () => {
     assertProblem(await api.call('GET', '/oidc/token'), 404, PROBLEM_TYPES.blank);
     assertProblem(await api.call('PATCH', '/service/bae', {}), 404, PROBLEM_TYPES.blank);

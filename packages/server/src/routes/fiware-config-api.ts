@@ -86,7 +86,13 @@ export async function buildFiwareConfigApp(runtime: Runtime, options: AppOptions
     cs.tlsCert !== undefined && cs.tlsKey !== undefined && cs.clientCa !== undefined
       ? { https: { cert: pem(cs.tlsCert, 'tlsCert'), key: pem(cs.tlsKey, 'tlsKey'), ca: pem(cs.clientCa, 'clientCa'), requestCert: true, rejectUnauthorized: true } }
       : {};
-  const app = Fastify({ ...baseOptions(runtime, options), ...tls, bodyLimit: CONFIG_API_BODY_LIMIT }) as unknown as FastifyInstance;
+  const app = Fastify({
+    ...baseOptions(runtime, options),
+    ...tls,
+    bodyLimit: CONFIG_API_BODY_LIMIT,
+    // Router refusals (a malformed %-escape in the path) as ProblemDetails too.
+    frameworkErrors: (_err, _request, reply) => sendProblem(reply, problem(400, PROBLEM_TYPES.validation, 'Bad Request', 'The request path cannot be decoded.')),
+  }) as unknown as FastifyInstance;
   capConnections(app.server, { max: CONFIG_API_MAX_CONNECTIONS, perAddress: 0 });
   echoRequestId(app);
   const log = options.logger;
