@@ -39,7 +39,7 @@ import {
   dcqlQueryForScope,
 } from '@dome-verifier/core';
 import { ConfigError, selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
-import { createStoredServiceRegistry, staticServiceRegistry, type FiwareServiceRegistry, type StoredServiceRegistry } from '@dome-verifier/core/fiware';
+import { createRemoteServiceRegistry, createStoredServiceRegistry, staticServiceRegistry, type FiwareServiceRegistry, type StoredServiceRegistry } from '@dome-verifier/core/fiware';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
 import type { Metrics } from './metrics.ts';
 import type { Tracing } from './tracing.ts';
@@ -249,6 +249,21 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       })
     : undefined;
   await fiwareConfig?.refresh();
+  const { configEndpoint, updateIntervalSeconds } = fiware.configRepo;
+  if (configEndpoint && fiwareConfig) log.warn({ fiware: true }, 'verifier.fiware.configRepo.configEndpoint is ignored: verifier.fiware.configServer.enabled, and the services of the configuration API take precedence (as in VCVerifier)');
+  const fiwareRemote =
+    configEndpoint && !fiwareConfig
+      ? createRemoteServiceRegistry({
+          endpoint: configEndpoint,
+          fetch,
+          seed: fiware.services,
+          refreshMs: updateIntervalSeconds * 1000,
+          timeoutMs: backend.outbound.timeoutMs,
+          onWarning: (m) => log.warn({ fiware: true }, m),
+        })
+      : undefined;
+  if (fiwareRemote && (await fiwareRemote.refresh())) log.info({ fiware: true, services: (await fiwareRemote.list()).length }, 'FIWARE services read from the Credentials Config Service');
+  fiwareRemote?.start();
   const { security, cache } = backend;
   const tokenDeps: TokenEndpointDeps = {
     clock,
@@ -332,7 +347,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     loginAdmission,
     demo,
     store,
-    fiwareServices: fiwareConfig ?? staticServiceRegistry(fiware.services),
+    fiwareServices: fiwareConfig ?? fiwareRemote ?? staticServiceRegistry(fiware.services),
     fiwareConfig,
     ready: () => clients.loadedAt !== undefined,
     storeHealthy: async () => (await probeStore(store, probeKey)) === undefined,
@@ -351,6 +366,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     },
     async close() {
       clients.stop();
+      fiwareRemote?.stop();
       fetcher.close();
       if (!options.store) await store.close();
     },

@@ -838,6 +838,21 @@ export const verifierConfigSchema = z.object({
           description:
             "FIWARE VCVerifier's `ConfiguredService` list (docs/fiware.md): each service `id` (the `/services/{id}/…` path, the OAuth client_id and the token `aud`), `defaultOidcScope`, `authorizationType` (`DEEPLINK` | `FRONTEND_V2`), `oidcScopes` (scope name → `credentials` [type, trustedParticipantsLists, trustedIssuersLists, holderVerification, jwtInclusion, credentialStatus], `dcql`, `presentationDefinition`, `flatClaims`), plus our `allowUnboundVp` (default false) and `redirectUris`. Unknown keys are refused; `${…}` placeholders are not resolved inside it.",
         }),
+        configRepo: optionalSection(
+          z.object({
+            configEndpoint: documented(optionalHttpUrl(), {
+              type: 'http(s) URL',
+              default: 'none (not polled)',
+              description:
+                "An external Credentials Config Service (VCVerifier's `configRepo.configEndpoint`) whose services are polled: `GET <configEndpoint>/service?pageSize=100&page=<n>` page by page; a set that cannot be read or checked keeps the last good one. Static `services` are kept while it has none with the same id. Ignored (with a warning) when `configServer.enabled`: the API's own services take precedence, as in VCVerifier.",
+            }),
+            updateIntervalSeconds: documented(int(1, 86400, 30), {
+              type: 'integer 1–86400',
+              default: '`30`',
+              description: 'How often `configEndpoint` is polled (VCVerifier `configRepo.updateInterval`).',
+            }),
+          }),
+        ),
         configServer: optionalSection(
           z.object({
             enabled: documented(bool(false), {
@@ -1084,6 +1099,8 @@ export interface VerifierConfig {
     readonly fiware: {
       /** Empty ⇒ the FIWARE surface serves no service. */
       readonly services: readonly FiwareService[];
+      /** An external CCS polled for services (docs/fiware.md). */
+      readonly configRepo: { readonly configEndpoint?: string; readonly updateIntervalSeconds: number };
       /** The `/service` configuration API (docs/fiware.md). */
       readonly configServer: {
         readonly enabled: boolean;

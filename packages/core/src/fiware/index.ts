@@ -29,3 +29,4 @@ export {
 } from './ccs/stored-service-registry.ts';
 export { createServiceApi, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ServiceApi, type ApiResult } from './ccs/service-api.ts';
 export { PROBLEM_TYPES, PROBLEM_CONTENT_TYPE, problem, type ProblemDetails } from './ccs/problem-details.ts';
+export { createRemoteServiceRegistry, CCS_PAGE_SIZE, CCS_PAGE_MAX_BYTES, type RemoteServiceRegistry, type RemoteServiceRegistryOptions } from './ccs/remote-service-registry.ts';
