@@ -101,6 +101,35 @@ describe('stored FIWARE service registry', () => {
     assert.equal(await two.get('shared'), undefined);
   });
 
+  test('the API\'s own reads (getStored, listStored) read the store, not the cache: another replica\'s write is seen at once', async () => {
+    const { make } = setup();
+    const one = make();
+    const two = make();
+    await two.refresh();
+    await one.create(service('fresh'));
+    assert.equal((await two.getStored('fresh'))?.id, 'fresh');
+    assert.deepEqual((await two.listStored()).map((s) => s.id), ['fresh']);
+  });
+
+  test('a change that took effect is reported as done even when the clean-up after it fails (no 503 for a committed write)', async () => {
+    const base = setup();
+    let failDeletes = false;
+    const store: Store = {
+      ...base.store,
+      delete: async (k) => {
+        if (failDeletes) throw new Error('store blip');
+        return base.store.delete(k);
+      },
+    };
+    const warnings: string[] = [];
+    const r = base.make({ store, onWarning: (m) => warnings.push(m) });
+    await r.create(service('a'));
+    failDeletes = true;
+    assert.deepEqual((await r.replace(service('a', 'Other'))).ok, true);
+    assert.equal((await r.get('a'))?.oidcScopes['default']?.credentials[0]?.type, 'Other');
+    assert.equal(warnings.length, 1);
+  });
+
   test('concurrent creates of one id from two replicas: exactly one wins, the other is told it exists, one blob is stored', async () => {
     const base = setup();
     const store = recording(base.store);

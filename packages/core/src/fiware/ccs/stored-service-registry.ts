@@ -15,6 +15,9 @@
  * then tries `setIfAbsent(index:n+1)`; when another writer won that version, it deletes its
  * blob and starts again from the newest version. A rejected request leaves nothing stored.
  * Stored keys carry a 100-year TTL: the port requires one; services never expire.
+ * The FIWARE surface (`get`, `list`) reads a per-replica cache renewed after `cacheTtlMs` (two
+ * small reads when nothing changed); the API's own reads (`getStored`, `listStored`) read the
+ * store, so an operator reads what any replica wrote.
  *
  * Precedence (VCVerifier's, spec §6.3 item 3): the static `verifier.fiware.services` are seeded
  * and kept while the API holds no service with the same id; an API service with that id hides
@@ -86,6 +89,8 @@ interface Snapshot {
   readonly ordered: readonly FiwareService[];
   readonly storedOrdered: readonly FiwareService[];
   readonly loadedAt: number;
+  /** Order in which the read that produced it began (the latest-begun read wins). */
+  readonly started: number;
 }
 
 const byId = (a: FiwareService, b: FiwareService) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -114,8 +119,9 @@ export function createStoredServiceRegistry(o: StoredServiceRegistryOptions): St
 
   let snapshot: Snapshot | undefined;
   let loading: Promise<Snapshot> | undefined;
+  let reads = 0;
 
-  function makeSnapshot(version: number, revs: Readonly<Record<string, string>>, stored: ReadonlyMap<string, FiwareService>): Snapshot {
+  function makeSnapshot(started: number, version: number, revs: Readonly<Record<string, string>>, stored: ReadonlyMap<string, FiwareService>): Snapshot {
     const effective = new Map(seed);
     for (const [id, s] of stored) effective.set(id, s);
     return {
@@ -126,6 +132,7 @@ export function createStoredServiceRegistry(o: StoredServiceRegistryOptions): St
       ordered: [...effective.values()].sort(byId),
       storedOrdered: [...stored.values()].sort(byId),
       loadedAt: clock.now(),
+      started,
     };
   }
 
@@ -174,10 +181,11 @@ export function createStoredServiceRegistry(o: StoredServiceRegistryOptions): St
 
   /** Loads the newest set, reusing the services whose revision did not change. */
   async function load(): Promise<Snapshot> {
+    const started = ++reads;
     for (let attempt = 0; ; attempt++) {
       const v = await newest();
       const previous = snapshot;
-      if (previous && previous.version === v.n) return makeSnapshot(v.n, v.revs, previous.stored);
+      if (previous && previous.version === v.n) return makeSnapshot(started, v.n, v.revs, previous.stored);
       const stored = new Map<string, FiwareService>();
       const toRead: Array<[string, string]> = [];
       for (const [id, rev] of Object.entries(v.revs)) {
@@ -196,8 +204,19 @@ export function createStoredServiceRegistry(o: StoredServiceRegistryOptions): St
       }
       // A blob deleted under us: a newer version replaced it while we read; read that one.
       if (missing && attempt < 3) continue;
-      return makeSnapshot(v.n, v.revs, stored);
+      return makeSnapshot(started, v.n, v.revs, stored);
     }
+  }
+
+  /** Takes a freshly read set, unless a read begun later finished first (reads may finish out of order). */
+  function adopt(fresh: Snapshot): Snapshot {
+    if (!snapshot || fresh.started > snapshot.started) snapshot = fresh;
+    return snapshot;
+  }
+
+  /** The set as stored now (the API's own reads: an operator expects to read what was written). */
+  async function stored(): Promise<Snapshot> {
+    return adopt(await load());
   }
 
   /** The cached set, read again when older than the TTL (one read at a time). */
@@ -205,7 +224,7 @@ export function createStoredServiceRegistry(o: StoredServiceRegistryOptions): St
     const s = snapshot;
     if (s && clock.now() - s.loadedAt < o.cacheTtlMs) return s;
     loading ??= load()
-      .then((fresh) => (snapshot = fresh))
+      .then(adopt)
       .catch((e: unknown) => {
         if (!s) throw e;
         // Keep serving the last good set; try again after another TTL.
@@ -244,11 +263,18 @@ export function createStoredServiceRegistry(o: StoredServiceRegistryOptions): St
           if (!won && service) await store.delete(blobKey(id, rev)).catch(() => undefined);
         }
         if (!won) continue;
-        await store.set(headKey, String(v.n + 1), STORED_SERVICE_TTL_MS);
-        if (v.n > 0) await store.delete(indexKey(v.n));
-        const old = v.revs[id];
-        if (old !== undefined) await store.delete(blobKey(id, old));
-        snapshot = await load(); // read-your-writes on this replica
+        // The change is committed: what follows is the head hint and clean-up, best effort (a
+        // lagging head is walked past; a leftover superseded key is harmless).
+        try {
+          await store.set(headKey, String(v.n + 1), STORED_SERVICE_TTL_MS);
+          if (v.n > 0) await store.delete(indexKey(v.n));
+          const old = v.revs[id];
+          if (old !== undefined) await store.delete(blobKey(id, old));
+          adopt(await load()); // read-your-writes on this replica
+        } catch (e) {
+          warn(`a FIWARE service change is stored, its clean-up failed: ${e instanceof Error ? e.message : String(e)}`);
+          if (snapshot) snapshot = { ...snapshot, loadedAt: -Infinity }; // read again on next use
+        }
         return service ? { ok: true, service } : { ok: true };
       }
       throw new VerifierError('ERR_STORE_UNAVAILABLE', 'the FIWARE service set changed too often to be written; try again');
@@ -263,10 +289,10 @@ export function createStoredServiceRegistry(o: StoredServiceRegistryOptions): St
       return (await current()).ordered;
     },
     async getStored(id) {
-      return (await current()).stored.get(id);
+      return (await stored()).stored.get(id);
     },
     async listStored() {
-      return (await current()).storedOrdered;
+      return (await stored()).storedOrdered;
     },
     create(service) {
       return mutate(service.id, (revs) => (Object.hasOwn(revs, service.id) ? { ok: false, reason: 'exists' } : Object.keys(revs).length >= maxServices ? { ok: false, reason: 'too-many' } : 'ok'), service);
@@ -278,7 +304,7 @@ export function createStoredServiceRegistry(o: StoredServiceRegistryOptions): St
       return mutate(id, (revs) => (Object.hasOwn(revs, id) ? 'ok' : { ok: false, reason: 'not-found' }), undefined);
     },
     async refresh() {
-      snapshot = await load();
+      await stored();
     },
   };
 }
