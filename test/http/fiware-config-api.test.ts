@@ -152,6 +152,18 @@ describe('FIWARE configuration API: routes', () => {
     assert.deepEqual((await api.world.runtime.fiwareServices.list()).map((x) => x.id), ['bae', 'data-service']);
   });
 
+  test('a service created through the API is discoverable on the public port: GET /services/{id}/.well-known/openid-configuration', async (t) => {
+    const discovery = '/services/:serviceId/.well-known/openid-configuration';
+    if (!api.world.app.hasRoute({ method: 'GET', url: discovery })) {
+      t.skip('the FIWARE discovery route (fiware-m2m helper) is not on this branch yet; runs once merged');
+      return;
+    }
+    const res = await api.world.app.inject({ method: 'GET', url: '/services/bae/.well-known/openid-configuration' });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.match(String(res.json().token_endpoint), /\/services\/bae\/token$/);
+    assert.equal((await api.world.app.inject({ method: 'GET', url: '/services/not-registered/.well-known/openid-configuration' })).statusCode, 404);
+  });
+
   test('GET /service pages the stored services by id: {total, pageNumber, pageSize, services}', async () => {
     const all = await api.call('GET', '/service');
     assert.equal(all.status, 200);
