@@ -264,6 +264,8 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       : undefined;
   if (fiwareRemote && (await fiwareRemote.refresh())) log.info({ fiware: true, services: (await fiwareRemote.list()).length }, 'FIWARE services read from the Credentials Config Service');
   fiwareRemote?.start();
+  // What every FIWARE route reads (token, discovery, login): the API's or the polled set, else the static one.
+  const fiwareServices: FiwareServiceRegistry = fiwareConfig ?? fiwareRemote ?? staticServiceRegistry(fiware.services);
   const { security, cache } = backend;
   const tokenDeps: TokenEndpointDeps = {
     clock,
@@ -347,7 +349,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     loginAdmission,
     demo,
     store,
-    fiwareServices: fiwareConfig ?? fiwareRemote ?? staticServiceRegistry(fiware.services),
+    fiwareServices,
     fiwareConfig,
     ready: () => clients.loadedAt !== undefined,
     storeHealthy: async () => (await probeStore(store, probeKey)) === undefined,
