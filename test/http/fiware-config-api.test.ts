@@ -234,18 +234,22 @@ describe('FIWARE configuration API: routes', () => {
       ['allowedOrigins (static-only)', { ...DATA_SERVICE, id: 'origins', allowedOrigins: ['https://a.example'] }, /allowedOrigins/],
       ['an id that is no path segment', { ...DATA_SERVICE, id: 'a/b' }, /id/],
     ];
+    const size = api.world.storeSize();
     for (const [what, body, detail] of cases) {
       const a = await api.call('POST', '/service', body);
       assert.equal(a.status, 400, `${what}: ${a.text}`);
       assertProblem(a, 400, PROBLEM_TYPES.validation, detail);
     }
+    assert.equal(api.world.storeSize(), size, 'no store entry written');
     assert.deepEqual(await storedIds(api), ['bae', 'data-service']);
   });
 
   test('a body larger than the cap is refused with 413 ProblemDetails before it is parsed; nothing is stored', async () => {
+    const size = api.world.storeSize();
     const big = JSON.stringify({ ...BAE, id: 'big', pad: 'x'.repeat(CONFIG_API_BODY_LIMIT) });
     const a = await api.call('POST', '/service', big);
     assertProblem(a, 413, PROBLEM_TYPES.blank, /exceeds/);
+    assert.equal(api.world.storeSize(), size);
     assert.deepEqual(await storedIds(api), ['bae', 'data-service']);
   });
 
@@ -344,6 +348,7 @@ describe('FIWARE configuration API: bearer token', () => {
     assertProblem(a, 401, PROBLEM_TYPES.blank);
     assert.equal(a.headers.get('www-authenticate'), 'Bearer');
     assertProblem(await api.call('GET', '/service'), 401, PROBLEM_TYPES.blank);
+    assert.equal(api.world.storeSize(), 0, 'nothing written to the store');
     assert.deepEqual(await storedIds(api), []);
   });
 
