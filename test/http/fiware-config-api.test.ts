@@ -17,27 +17,11 @@ import { buildFiwareConfigApp, CONFIG_API_BODY_LIMIT, createMetrics } from '@dom
 import { createRedisStore, type RedisStore } from '@dome-verifier/store-redis';
 import { deleteKeys, uniquePrefix, withRedis } from '@dome-verifier/store-redis/testing';
 import { createLogger } from '../../packages/server/src/logger.ts';
+import { DSC_DATA_SERVICE } from '../../packages/core/src/fiware/dsc-registrations.ts';
 import { createWorld, type World, type WorldOptions } from '../support/world.ts';
 
 // The FIWARE Data Space Connector's provider registrations (spec §6.2), as the helm job posts them.
-const DATA_SERVICE = {
-  id: 'data-service',
-  defaultOidcScope: 'default',
-  authorizationType: 'DEEPLINK',
-  oidcScopes: {
-    default: {
-      credentials: [
-        {
-          type: 'UserCredential',
-          trustedParticipantsLists: ['https://tir.trust-anchor.example'],
-          trustedIssuersLists: ['http://trusted-issuers-list:8080'],
-          jwtInclusion: { enabled: true, fullInclusion: true },
-        },
-      ],
-      dcql: { credentials: [{ id: 'user-query', format: 'jwt_vc_json', multiple: true, meta: { type_values: [['UserCredential']] } }] },
-    },
-  },
-};
+const DATA_SERVICE = DSC_DATA_SERVICE;
 const BAE = {
   id: 'bae',
   defaultOidcScope: 'openid learcredential',
