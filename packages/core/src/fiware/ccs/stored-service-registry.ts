@@ -35,6 +35,8 @@ import type { FiwareServiceRegistry } from '../service-registry.ts';
 export const STORED_SERVICE_TTL_MS = 100 * 365 * 86_400_000;
 /** Versions a reader may skip when the head hint lags behind (writers that set it late). */
 const MAX_HEAD_LAG = 64;
+/** Versions a reader walks forward from the head hint at most. */
+const MAX_WALK = 1024;
 /** Writers that lose a version race try again this often before giving up with 503. */
 const MAX_WRITE_ATTEMPTS = 16;
 /** Blobs read at once while loading a changed set. */
@@ -152,7 +154,9 @@ export function createStoredServiceRegistry(o: StoredServiceRegistryOptions): St
       }
       // Nothing after it either: the store lost the set (flushed); carry on from the hint.
     }
-    for (;;) {
+    for (let walked = 0; ; walked++) {
+      // Versions are created one write at a time: a walk this long means a store gone wrong.
+      if (walked > MAX_WALK) throw new VerifierError('ERR_STORE_UNAVAILABLE', 'the FIWARE service index in the store does not end');
       const next = await store.get(indexKey(n + 1));
       if (next === undefined) break;
       n += 1;
