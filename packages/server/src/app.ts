@@ -49,8 +49,8 @@ function trustProxyOption(value: string): boolean | string {
 
 const silentLog = { debug: () => undefined, warn: () => undefined };
 
-/** Fastify options shared by the public and the management listener. */
-function baseOptions(runtime: Runtime, options: AppOptions) {
+/** Fastify options shared by the public, the management and the FIWARE configuration listener. */
+export function baseOptions(runtime: Runtime, options: AppOptions) {
   const server = runtime.config.server;
   return {
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
