@@ -49,6 +49,25 @@ export function procCpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (100 Hz)
 }
 
+/** Polls `url` until it answers 2xx (≈ 20 s at most); on failure calls `stop` and throws. */
+export async function waitUntilUp(url: string, what: string, stop: () => void, exited: () => boolean = () => false): Promise<void> {
+  try {
+    for (let i = 0; ; i++) {
+      if (exited()) throw new Error(`${what} exited during start-up`);
+      try {
+        if ((await fetch(url)).ok) return;
+      } catch {
+        /* starting */
+      }
+      if (i > 100) throw new Error(`${what} did not start`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
+
 export async function startBenchServer(options: { logLevel: string; nodeArgs?: string; stdout?: string; env?: Record<string, string> }): Promise<BenchServer> {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   const dataDir = mkdtempSync(join(tmpdir(), 'dv-bench-'));
@@ -71,20 +90,7 @@ export async function startBenchServer(options: { logLevel: string; nodeArgs?: s
     child.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   };
-  try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${issuer}/health`)).ok) break;
-      } catch {
-        /* starting */
-      }
-      if (i > 100) throw new Error('the verifier did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } catch (e) {
-    stop();
-    throw e;
-  }
+  await waitUntilUp(`${issuer}/health`, 'the verifier', stop);
   const pid = child.pid!;
   return {
     issuer,

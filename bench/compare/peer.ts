@@ -9,7 +9,7 @@ import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, procCpuMs, procRss, startNodeFlags } from '../server.ts';
+import { freePort, procCpuMs, procRss, startNodeFlags, waitUntilUp } from '../server.ts';
 
 export interface PeerServer {
   readonly issuer: string;
@@ -68,21 +68,7 @@ export async function startPeer(options: { clientId: string; extraClaims: Record
     child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    for (let i = 0; ; i++) {
-      if (exited) throw new Error('the peer exited during start-up');
-      try {
-        if ((await fetch(`${issuer}/.well-known/openid-configuration`)).ok) break;
-      } catch {
-        /* starting */
-      }
-      if (i > 100) throw new Error('the peer did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } catch (e) {
-    stop();
-    throw e;
-  }
+  await waitUntilUp(`${issuer}/.well-known/openid-configuration`, 'the peer', stop, () => exited);
   const pid = child.pid!;
   return { issuer, tokenUrl: `${issuer}/token`, pid, version, clientKey: client.privateKey, clientId: options.clientId, kid, rss: () => procRss(pid), cpuMs: () => procCpuMs(pid), stop };
 }
