@@ -105,13 +105,13 @@ function runAutocannon(t: Target, connections: number, seconds: number, pool: Re
 
 async function measureWindow(t: Target, connections: number, round: number, floors: readonly FloorResult[]): Promise<WindowResult> {
   // How many bodies to sign: no server answers faster than the signatures it must compute, so its
-  // best crypto floor of the run so far (the least loaded measurement), with a margin for the
-  // machine's load moving, bounds its rate; a rate measured at this connection count in an earlier
+  // crypto floor (operations per CPU-second: the rate of a core of its own, however busy the
+  // machine is while the floor is measured), with a margin, bounds its rate; a rate measured at this connection count in an earlier
   // round, with a margin, if higher. On a shared machine the load can still drop by more than
   // that: a window that nearly exhausts its pool (cut short, never reusing a body: the pool's cap
   // stops it) is measured again with twice the bodies, up to twice, and then fails the run.
   const known = t.best.get(connections) ?? 0;
-  const floorRate = Math.max(...floors.map((f) => (t.name === 'ours' ? f.rawCached : f.peerRaw)));
+  const floorRate = Math.max(...floors.map((f) => 1e6 / (t.name === 'ours' ? f.rawCached : f.peerRaw).cpuUs));
   let estimate = Math.max(known * POOL_MARGIN, floorRate * FLOOR_MARGIN);
   for (let attempt = 1; ; attempt++) {
     const warmPool = t.bodies.pool(Math.ceil(estimate * WARMUP) + 2 * connections);
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       const floor = measureFloorPinned(floorPath);
       floors.push({ round, ...floor });
-      process.stdout.write(`round ${round}  floor: raw ${floor.rawCached} /s (no credential cache ${floor.rawUncached} /s), parse-inclusive ${floor.parseCached} /s (no credential cache ${floor.parseUncached} /s)\n`);
+      process.stdout.write(`round ${round}  floor (µs CPU per request): raw ${floor.rawCached.cpuUs} (no credential cache ${floor.rawUncached.cpuUs}), parse-inclusive ${floor.parseCached.cpuUs} (no credential cache ${floor.parseUncached.cpuUs}), the peer's job ${floor.peerRaw.cpuUs}\n`);
       const order = round % 2 === 1 ? [oursTarget, peerTarget] : [peerTarget, oursTarget];
       for (const c of CONNECTIONS) for (const t of order) windows.push(await measureWindow(t, c, round, floors));
     }
@@ -258,12 +258,13 @@ async function main(): Promise<void> {
         process.stdout.write(`  ${s.padEnd(4)} c=${String(c).padStart(2)}  ${cell.reqPerSec} req/s (${cell.reqPerSecMin}–${cell.reqPerSecMax})  p50 ${cell.p50} ms  p99 ${cell.p99} ms  ${cell.cpuUsPerRequest} µs/req\n`);
       }
     }
-    process.stdout.write(`  floor: raw ${summary.floor.rawCached} /s (no credential cache ${summary.floor.rawUncached}), parse-inclusive ${summary.floor.parseCached} /s (no credential cache ${summary.floor.parseUncached})\n`);
+    const f = summary.floor;
+    process.stdout.write(`  floor (µs CPU per request): raw ${f.rawCached.cpuUs} (no credential cache ${f.rawUncached.cpuUs}), parse-inclusive ${f.parseCached.cpuUs} (no credential cache ${f.parseUncached.cpuUs}), the peer's job ${f.peerRaw.cpuUs}\n`);
     process.stdout.write(`  RSS (peak): ours ${run.memory.ours.peakMiB} MiB, peer ${run.memory.peer.peakMiB} MiB\n`);
     process.stdout.write('ratios (median of the rounds):\n');
     for (const c of CONNECTIONS) {
       const r = summary.ratios[c]!;
-      process.stdout.write(`  c=${String(c).padStart(2)}  req/s ours/peer ${r.throughput}×  p99 peer/ours ${r.p99}×  ours/floor (parse-inclusive) ${Math.round(r.floor * 100)} %\n`);
+      process.stdout.write(`  c=${String(c).padStart(2)}  req/s ours/peer ${r.throughput}×  p99 peer/ours ${r.p99}×  ours/floor (parse-inclusive) ${Math.round(r.floor * 100)} %  CPU per request peer/ours ${r.cpu}×  req/s ours / floor req/s ${Math.round(r.floorWall * 100)} %\n`);
     }
     for (const t of summary.targets) process.stdout.write(`  target ${t.name}: ${t.met === null ? 'not measured' : `${t.value} (goal ${t.goal}) ${t.met ? 'met' : 'NOT met'}`}\n`);
     process.stdout.write(`answers: ${summary.answers}, not 200: ${summary.failed}\n`);
