@@ -120,6 +120,14 @@ export function renderDocs(run: RunResult, resultPath: string, docsOut: string):
     '',
     `## Results (${cfg.rounds} round${cfg.rounds === 1 ? '' : 's'}, ${cfg.seconds} s windows)`,
     '',
+    ...(Math.max(...m.loadAverageBefore.slice(0, 1), ...m.loadAverageAfter.slice(0, 1)) > m.cpus
+      ? [
+          `> The machine was busy during this run (1-minute load average ${m.loadAverageBefore[0]} before, ${m.loadAverageAfter[0]} after, on ${m.cpus} CPUs):`,
+          '> the absolute req/s and latencies are well below what the same machine gives idle. Compare the',
+          '> ratios, and the CPU-time figures, which move much less with the load.',
+          '',
+        ]
+      : []),
     `![requests per second](${rel(throughputSvg)})`,
     '',
     `![p99 latency](${rel(latencySvg)})`,
