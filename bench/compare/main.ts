@@ -61,7 +61,7 @@ const DOCS_OUT = process.env.BENCH_DOCS_OUT ?? 'docs/benchmarks.md';
 const POOL_MARGIN = 1.5;
 /** … and at least this many times the bodies the server's crypto floor allows (the smoke's
  * floor is measured in 150 ms, while a test suite may run beside it: a wider margin). */
-const FLOOR_MARGIN = SMOKE ? 3 : 1.3;
+const FLOOR_MARGIN = SMOKE ? 2 : 1.3;
 /** Client assertions live this long (our verifier accepts up to 300 s by default). */
 const ASSERTION_LIFETIME = 280;
 if (WARMUP + SECONDS > 200) throw new Error('BENCH_WARMUP_SECONDS + BENCH_SECONDS must stay under 200 s: the pregenerated assertions expire');
@@ -105,11 +105,11 @@ function runAutocannon(t: Target, connections: number, seconds: number, pool: Re
 
 async function measureWindow(t: Target, connections: number, round: number, floors: readonly FloorResult[]): Promise<WindowResult> {
   // How many bodies to sign: no server answers faster than the signatures it must compute, so its
-  // crypto floor (operations per CPU-second: the rate of a core of its own, however busy the
-  // machine is while the floor is measured), with a margin, bounds its rate; a rate measured at this connection count in an earlier
-  // round, with a margin, if higher. On a shared machine the load can still drop by more than
-  // that: a window that nearly exhausts its pool (cut short, never reusing a body: the pool's cap
-  // stops it) is measured again with twice the bodies, up to twice, and then fails the run.
+  // crypto floor in operations per CPU-second (the rate of a core of its own, however busy the
+  // machine is while the floor is measured), with a margin, bounds its rate; or a rate measured at
+  // this connection count in an earlier round, with a margin, if higher. Should a window still
+  // nearly exhaust its pool (cut short, never reusing a body: the pool's cap stops it), it is
+  // measured again with twice the bodies, up to twice, and then fails the run.
   const known = t.best.get(connections) ?? 0;
   const floorRate = Math.max(...floors.map((f) => 1e6 / (t.name === 'ours' ? f.rawCached : f.peerRaw).cpuUs));
   let estimate = Math.max(known * POOL_MARGIN, floorRate * FLOOR_MARGIN);
