@@ -21,8 +21,10 @@ export interface CachedCredential {
   /** Decoded VC JWT; shared between requests, so deep-frozen. */
   readonly jws: DecodedJws;
   signature?: CredentialSignatureVerdict;
-  /** The `vc` object as tokens carry it (keys sorted, nulls dropped), computed once. */
+  /** The `vc` object as tokens carry it (keys sorted, nulls dropped), computed once; deep-frozen. */
   tokenVc?: Record<string, unknown>;
+  /** `JSON.stringify(tokenVc)`, computed with it (the access token embeds it as is). */
+  tokenVcJson?: string;
   /** The LEAR mapping of the credential (credential-type), set once it succeeded; deep-frozen. */
   credential?: LearCredential;
   /** `validFrom`/`validUntil` as ms epoch (credential-time), set once both parsed; compared with the clock on every request. */
@@ -68,4 +70,14 @@ export function createCredentialCache(maxEntries = 1_000): CredentialCache {
       cache.set(signatureSegment(jwt), { jwt, entry });
     },
   };
+}
+
+/** The token form of a cached credential's `vc` and its JSON text: made once, deep-frozen (so the text stays true). */
+export function cachedTokenVc(entry: CachedCredential, make: () => Record<string, unknown>): { tokenVc: Record<string, unknown>; tokenVcJson: string } {
+  if (entry.tokenVc === undefined || entry.tokenVcJson === undefined) {
+    const tokenVc = deepFreeze(make());
+    entry.tokenVcJson = JSON.stringify(tokenVc);
+    entry.tokenVc = tokenVc;
+  }
+  return { tokenVc: entry.tokenVc, tokenVcJson: entry.tokenVcJson };
 }

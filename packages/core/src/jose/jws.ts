@@ -157,8 +157,13 @@ export function verifyJws(jws: DecodedJws, key: KeyObject, options: VerifyOption
 
 /** Signs `payload` as a compact JWS. The header must name `alg`; the key must match it. */
 export function signJws(header: JwsHeader, payload: Record<string, unknown>, key: KeyObject): string {
+  return signJwsJson(header, JSON.stringify(payload), key);
+}
+
+/** signJws for a payload already serialized (`payloadJson` must be the JSON text of an object). */
+export function signJwsJson(header: JwsHeader, payloadJson: string, key: KeyObject): string {
   assertKeyMatchesAlg(key, header.alg);
-  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(payloadJson).toString('base64url')}`;
   const sig = cryptoSign(HASH[header.alg], Buffer.from(input, 'latin1'), cryptoOptions(key, header.alg));
   return `${input}.${sig.toString('base64url')}`;
 }
