@@ -10,6 +10,7 @@ import type { Tracing } from './tracing.ts';
 import { sendOAuthError, toVerifierError } from './http/error-response.ts';
 import { tokenRoute } from './routes/token.ts';
 import { fiwareTokenRoutes } from './routes/fiware-token.ts';
+import { fiwareDiscoveryRoutes } from './routes/fiware-discovery.ts';
 import { introspectionRoute, revocationRoute } from './routes/token-state.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -123,6 +124,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   revocationRoute(app, runtime, admission);
   introspectionRoute(app, runtime, admission);
   wellKnownRoutes(app, runtime);
+  fiwareDiscoveryRoutes(app, runtime);
   opsRoutes(app, runtime, metrics);
   const frontend = runtime.config.verifier.frontend;
   const errorPage: ErrorPage = (request, reply, o) => {

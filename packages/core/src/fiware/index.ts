@@ -31,3 +31,4 @@ export { createFiwareDeps, didKeyOnlyResolver, type FiwareDepsOptions } from './
 export { decodeFiwareVpToken, FIWARE_VP_TOKEN_LIMITS, type FiwarePresentationValue } from './vp-token/decode-fiware-vp-token.ts';
 export { verifyFiwarePresentation, FIWARE_PRESENTATION_CHECKS } from './presentation/verify-fiware-presentation.ts';
 export type { FiwarePresentationInput, FiwarePresentationMode, FiwareCredential, VerifiedFiwarePresentation } from './presentation/context.ts';
+export { createServiceDiscoveryDocument, FIWARE_AUTHORIZATION_PATH, FIWARE_JWKS_PATH } from './discovery.ts';
