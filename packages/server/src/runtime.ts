@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import {
   createClientKeyResolver,
   createCredentialCache,
+  createDidResolver,
   createClientRegistry,
   createFetcher,
   createMemoryStore,
@@ -185,6 +186,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   const requestObjectIdentity = backend.identity.certificate ? identityFromCertificate(backend.identity.certificate, identity) : undefined;
 
   if (backend.outbound.allowInsecure) log.warn({}, 'verifier.backend.outbound.allowInsecure is on: client-supplied URLs may use http: and private addresses (development only)');
+  if (backend.did.webAllowHttp) log.warn({}, 'verifier.backend.did.webAllowHttp is on: did:web documents are fetched over http: (development and tests only)');
   const metrics = options.metrics;
   const fetcher = createFetcher({
     allowInsecure: backend.outbound.allowInsecure,
@@ -232,6 +234,12 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   const store = options.store ?? (await createConfiguredStore(config, clock, log));
   const probeKey = `health-probe:${randomBytes(12).toString('base64url')}`;
   const { security, cache } = backend;
+  // did:key, did:jwk, did:web (holders, clients; FIWARE paths use tokenDeps.dids too)
+  const dids = createDidResolver({
+    web: { fetch, timeoutMs: backend.did.webTimeoutMs, maxDocumentBytes: backend.did.webMaxDocumentBytes, allowHttp: backend.did.webAllowHttp },
+    cacheTtlMs: backend.did.cacheTtlSeconds * 1000,
+    now,
+  });
   const tokenDeps: TokenEndpointDeps = {
     clock,
     store,
@@ -242,7 +250,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       maxAssertionLifetimeSeconds: security.maxAssertionLifetimeSeconds,
       acceptMillisecondTimestamps: security.acceptMillisecondTimestamps,
     },
-    clientKeys: createClientKeyResolver({ issuer, fetch, ttlMs: cache.clientJwksTtlSeconds * 1000, now }),
+    clientKeys: createClientKeyResolver({ issuer, fetch, ttlMs: cache.clientJwksTtlSeconds * 1000, now, dids }),
     presentationPolicy: { clockSkewSeconds: security.clockSkewSeconds, acceptMillisecondTimestamps: security.acceptMillisecondTimestamps },
     issuers: createTrustedIssuersRegistry({ baseUrl: framework.trustedIssuersListUrl, fetch, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now }),
     revocation: framework.revokedCredentialListUrl ? createRevocationList({ url: framework.revokedCredentialListUrl, fetch, ttlMs: cache.revokedListTtlSeconds * 1000, failureTtlMs: cache.failureTtlSeconds * 1000, now }) : undefined,
@@ -251,6 +259,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     formats: { legacy: framework.legacyReadEnabled, bumped: framework.bumpedReadEnabled },
     x5c,
     credentials: createCredentialCache(),
+    dids,
     tokenPolicy: {
       issuer,
       accessTokenTyp: backend.accessToken.typ,
