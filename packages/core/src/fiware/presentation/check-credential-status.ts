@@ -1,5 +1,5 @@
 /**
- * Step 10 — revocation. The DOME trust framework's legacy `revoked_credentials` list applies to
+ * Step 11 — revocation. The DOME trust framework's legacy `revoked_credentials` list applies to
  * every needed credential (by `jti` / `id`); `credentialStatus.enabled` on a matching requirement
  * checks the credential's `credentialStatus` entries (object or list) of type
  * `BitstringStatusListEntry` / `StatusList2021Entry` whose purpose is accepted (an entry without

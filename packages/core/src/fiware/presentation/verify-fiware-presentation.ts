@@ -17,6 +17,7 @@ import { checkFiwareRequiredTypes } from './check-required-types.ts';
 import { checkFiwareVcSignature } from './check-vc-signature.ts';
 import { checkFiwareVcTime } from './check-vc-time.ts';
 import { checkFiwareHolder } from './check-holder.ts';
+import { checkFiwareTrustedParticipants } from './check-trusted-participants.ts';
 import { checkFiwareTrustedIssuers } from './check-trusted-issuers.ts';
 import { checkFiwareCredentialStatus } from './check-credential-status.ts';
 import { reserveFiwareVpNonce } from './reserve-vp-nonce.ts';
@@ -30,6 +31,7 @@ export const FIWARE_PRESENTATION_CHECKS: readonly Step<FiwarePresentationContext
   checkFiwareVcSignature,
   checkFiwareVcTime,
   checkFiwareHolder,
+  checkFiwareTrustedParticipants,
   checkFiwareTrustedIssuers,
   checkFiwareCredentialStatus,
   reserveFiwareVpNonce,
