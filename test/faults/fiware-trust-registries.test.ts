@@ -62,3 +62,17 @@ describe('EBSI trusted issuers lists over sockets', () => {
     await assert.rejects(checkTrustedParticipant([stub.url('/nobody')], DID, fresh()), (e: unknown) => e instanceof VerifierError && e.code === 'ERR_PARTICIPANT_NOT_TRUSTED' && e.status === 401);
   });
 });
+
+describe('the runtime exposes the registries (runtime.trustRegistries, runtime.tokenDeps.dids)', () => {
+  test('they use the server fetcher: the demo TIL stub answers the v4 lookup of the world issuer', async () => {
+    const { createWorld, ISSUER_DID } = await import('../support/world.ts');
+    const w = await createWorld({ trustOverHttp: true });
+    try {
+      const r = await lookupTrustedIssuer([w.stub!.base], ISSUER_DID, w.runtime.trustRegistries);
+      assert.equal(r.status, 'trusted');
+      assert.deepEqual(w.runtime.tokenDeps.dids?.methods, ['key', 'jwk', 'web']);
+    } finally {
+      await w.close();
+    }
+  });
+});

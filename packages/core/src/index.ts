@@ -41,6 +41,13 @@ export {
   type TrustRegistriesOptions,
   type TrustedIssuerLookup,
 } from './trust/ebsi-registry.ts';
+export {
+  checkClaimRestrictions,
+  evaluateClaimPath,
+  type ClaimRestrictionError,
+  type ClaimRestrictionErrorCode,
+  type ClaimRestrictionResult,
+} from './trust/claim-restrictions.ts';
 export { createGaiaXRegistry, type GaiaXRegistry, type GaiaXRegistryOptions } from './trust/gaia-x-registry.ts';
 export {
   checkTrustedParticipant,

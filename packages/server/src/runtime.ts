@@ -10,6 +10,8 @@ import {
   createClientKeyResolver,
   createCredentialCache,
   createDidResolver,
+  createTrustRegistries,
+  type TrustRegistries,
   createClientRegistry,
   createFetcher,
   createMemoryStore,
@@ -86,6 +88,8 @@ export interface Runtime {
   readonly fiwareServices: FiwareServiceRegistry;
   /** Dependencies of the FIWARE token endpoint (core fiware/token/create-fiware-deps.ts). */
   readonly fiwareDeps: FiwareDeps;
+  /** FIWARE-style trust lists (EBSI TIL/TIR v4→v3, Gaia-X), sharing the fetcher and the DID resolver (tokenDeps.dids). */
+  readonly trustRegistries: TrustRegistries;
   /** True once the client list has loaded. */
   ready(): boolean;
   /** True when a write probe of the store succeeds (readiness().components.store). */
@@ -312,6 +316,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   };
 
   const fiwareServices = staticServiceRegistry(config.verifier.fiware.services);
+  const trustRegistries = createTrustRegistries({ fetch, dids, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now });
   return {
     config,
     issuer,
@@ -325,7 +330,8 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     demo,
     store,
     fiwareServices,
-    fiwareDeps: createFiwareDeps({ tokenDeps, services: fiwareServices, fetch, trustedIssuersTtlMs: cache.trustedIssuersTtlSeconds * 1000 }),
+    fiwareDeps: createFiwareDeps({ tokenDeps, services: fiwareServices, trust: trustRegistries }),
+    trustRegistries,
     ready: () => clients.loadedAt !== undefined,
     storeHealthy: async () => (await probeStore(store, probeKey)) === undefined,
     async readiness() {

@@ -291,3 +291,15 @@ test('unverifiable presentations are refused, not accepted and not a 500: JSON-L
   const vp = signJws({ alg: 'ES256', typ: 'JWT', kid: w.holder.did }, { iss: w.holder.did, vp: { holder: w.holder.did, verifiableCredential: [jsonLdVc] } }, w.holder.privateKey);
   await expectRefused({ grant_type: 'vp_token', vp_token: vp }, 400, 'invalid_grant', 'ERR_FIWARE_PRESENTATION_UNVERIFIABLE');
 });
+
+test('disallowed claim value: the TIL attribute restricts credentialSubject.email (allowedValues), ORed over attributes', async () => {
+  const restricted = newDidKey();
+  const validFor = { from: new Date(w.clock.now() - 86_400_000).toISOString(), to: new Date(w.clock.now() + 86_400_000).toISOString() };
+  const attribute = (allowed: string[]) => ({ body: Buffer.from(JSON.stringify({ validFor, credentialsType: 'UserCredential', claims: [{ path: '$.email', allowedValues: allowed }] })).toString('base64') });
+  w.til.serve(`/v4/issuers/${restricted.did}`, { body: JSON.stringify({ did: restricted.did, attributes: [attribute(['someone@consumer.example'])] }), contentType: 'application/json' });
+  await expectRefused({ grant_type: 'vp_token', vp_token: dscVpToken(w.holder, fiwareUserCredential({ issuer: restricted, nowMs: w.clock.now() })) }, 400, 'invalid_grant', 'ERR_CREDENTIAL_CLAIM_NOT_ALLOWED');
+  const admitted = newDidKey();
+  w.til.serve(`/v4/issuers/${admitted.did}`, { body: JSON.stringify({ did: admitted.did, attributes: [attribute(['someone@consumer.example']), attribute(['test@consumer.example'])] }), contentType: 'application/json' });
+  const res = await post({ grant_type: 'vp_token', vp_token: dscVpToken(w.holder, fiwareUserCredential({ issuer: admitted, nowMs: w.clock.now() })) });
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+});

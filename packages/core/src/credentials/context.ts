@@ -2,7 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { DecodedJws } from '../jose/jws.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { TrustedIssuersRegistry } from '../trust/trusted-issuers.ts';
+import type { TrustedIssuerRecord, TrustedIssuersRegistry } from '../trust/trusted-issuers.ts';
 import type { RevocationList } from '../trust/revocation-list.ts';
 import type { StatusListChecker } from '../trust/status-list.ts';
 import type { TokenStatusListChecker } from '../trust/token-status-list.ts';
@@ -83,6 +83,8 @@ export interface PresentationState {
   /** Cache entry of the credential (set when a cache is configured). */
   vcCache?: CachedCredential;
   credential?: LearCredential;
+  /** The issuer's TIL entry (set by issuer-trusted; its attributes' claim restrictions are checked next). */
+  issuerRecord?: TrustedIssuerRecord;
   /** DID (did:key, did:jwk, did:web) of the presenter whose key verified the VP. */
   holderDid?: string;
   holderKey?: KeyObject;

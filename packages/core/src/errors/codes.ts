@@ -87,6 +87,7 @@ export const ERROR_CODES = {
   ERR_VC_SIGNATURE: e('invalid_client', 401, 'The credential signature does not verify with its x5c leaf certificate.'),
   ERR_VC_CERTIFICATE: e('invalid_client', 401, 'The x5c chain is missing, malformed, outside its validity, or not anchored in a trusted root.'),
   ERR_VC_ORGANIZATION_MISMATCH: e('invalid_client', 401, 'The certificate organizationIdentifier (2.5.4.97) differs from the did:elsi issuer.'),
+  ERR_CREDENTIAL_CLAIM_NOT_ALLOWED: e('invalid_client', 401, 'A credential claim has a value the issuer may not attest: the claim restrictions (`claims[].allowedValues`) of its TIL attributes for the credential type, valid now, are not met — or a restriction is malformed or uses a JSONPath outside the supported subset (fail closed).'),
   ERR_PARTICIPANT_NOT_TRUSTED: e('invalid_client', 401, 'The credential issuer is not a participant of any trusted participants list of its credential type (EBSI TIR: 404 on v4 and v3; Gaia-X: no did:web `publicKeyJwk.x5u`, or the registry refuses the chain).'),
   ERR_MANDATOR_NOT_TRUSTED: e('invalid_client', 401, 'The mandator organisation is not in the Trusted Issuers List.'),
   ERR_VC_ENVELOPE: e('invalid_client', 401, 'A VCDM 2.0 (bumped) JWT VC is not a `vc+jwt` JWS with its claims at the root, the VCDM 2.0 `@context` first and a `cnf.jwk`.'),

@@ -1,17 +1,16 @@
 /**
  * Assembles the FIWARE endpoint's dependencies from the DOME token endpoint's (same clock,
  * store, signer, token policy, x5c trust anchors, revocation and status-list checkers, step
- * metrics), the service registry, and one Trusted Issuers List client per configured list URL
- * (EBSI `<url>/v4/issuers/<did>` with the v3 fallback, trust/ebsi-registry.ts), and the DID method
+ * metrics), the service registry, the FIWARE trust lists (EBSI `<url>/v4/issuers/<did>` with the v3
+ * fallback, Gaia-X; trust/ebsi-registry.ts), and the DID method
  * registry of the DOME endpoint (`tokenDeps.dids`: did:key, did:jwk, did:web) for holder and
  * issuer keys.
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
 import { publicKeyOfDidKey } from '../../keys/did-key-cache.ts';
-import type { Fetcher } from '../../ports/fetcher.ts';
 import type { TokenEndpointDeps } from '../../oauth/token/context.ts';
 import { createDidResolver } from '../../did/resolver.ts';
-import { createTrustRegistries } from '../../trust/ebsi-registry.ts';
+import type { TrustRegistries } from '../../trust/ebsi-registry.ts';
 import type { FiwareServiceRegistry } from '../service-registry.ts';
 import type { DidKeyResolver, FiwareDeps } from './context.ts';
 
@@ -29,9 +28,8 @@ export const didKeyOnlyResolver: DidKeyResolver = async (didUrl) => {
 export interface FiwareDepsOptions {
   tokenDeps: TokenEndpointDeps;
   services: FiwareServiceRegistry;
-  fetch: Fetcher;
-  trustedIssuersTtlMs: number;
-  timeoutMs?: number;
+  /** The FIWARE trust lists (runtime.trustRegistries: EBSI TIL/TIR v4 → v3, Gaia-X). */
+  trust: TrustRegistries;
 }
 
 export function createFiwareDeps(o: FiwareDepsOptions): FiwareDeps {
@@ -53,7 +51,7 @@ export function createFiwareDeps(o: FiwareDepsOptions): FiwareDeps {
     dids,
     services: o.services,
     resolveDidKey: (didUrl) => dids.resolveKey(didUrl),
-    trust: createTrustRegistries({ fetch: o.fetch, dids, ttlMs: o.trustedIssuersTtlMs, now, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) }),
+    trust: o.trust,
     ...(tokenDeps.onStepFailure ? { onStepFailure: tokenDeps.onStepFailure } : {}),
   };
 }
