@@ -231,8 +231,8 @@ test('token exchange with another subject_token_type', async () => {
   await expectRefused({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', subject_token: dscVpToken(w.holder, userVc()) }, 400, 'invalid_request', 'ERR_FIWARE_SUBJECT_TOKEN_TYPE');
 });
 
-test('a scope the service does not have (a space-separated list is one name)', async () => {
-  await expectRefused({ grant_type: 'vp_token', vp_token: dscVpToken(w.holder, userVc()), scope: 'default machine' }, 400, 'invalid_scope', 'ERR_FIWARE_SCOPE_UNKNOWN');
+test('a scope the service does not have (a space-separated name is split only when every part is a scope)', async () => {
+  await expectRefused({ grant_type: 'vp_token', vp_token: dscVpToken(w.holder, userVc()), scope: 'default nope' }, 400, 'invalid_scope', 'ERR_FIWARE_SCOPE_UNKNOWN');
 });
 
 test('grant_type missing / unsupported', async () => {
