@@ -54,6 +54,7 @@ export const checkFiwareVcSignature: Step<FiwarePresentationContext> = {
   name: 'fiware-vc-signature',
   async run({ deps, state }) {
     for (const c of state.relevant ?? []) {
+      if (c.format === 'sd_jwt') continue; // verified with its disclosures and KB-JWT by fiware-sd-jwt
       if (c.issuer.startsWith('did:elsi:')) verifyElsi(c, deps);
       else await verifyDidIssuer(c, deps);
     }

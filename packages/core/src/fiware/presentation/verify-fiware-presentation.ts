@@ -11,6 +11,7 @@ import type { FiwareDeps } from '../token/context.ts';
 import type { FiwarePresentationContext, FiwarePresentationInput, VerifiedFiwarePresentation } from './context.ts';
 import { parseFiwarePresentations } from './parse-presentations.ts';
 import { checkFiwareVpSignature } from './check-vp-signature.ts';
+import { checkFiwareSdJwts } from './check-sd-jwt-presentations.ts';
 import { checkFiwareVpBinding } from './check-vp-binding.ts';
 import { checkFiwareVpTime } from './check-vp-time.ts';
 import { checkFiwareRequiredTypes } from './check-required-types.ts';
@@ -25,6 +26,7 @@ import { reserveFiwareVpNonce } from './reserve-vp-nonce.ts';
 export const FIWARE_PRESENTATION_CHECKS: readonly Step<FiwarePresentationContext>[] = [
   parseFiwarePresentations,
   checkFiwareVpSignature,
+  checkFiwareSdJwts,
   checkFiwareVpBinding,
   checkFiwareVpTime,
   checkFiwareRequiredTypes,
@@ -45,6 +47,6 @@ export async function verifyFiwarePresentation(
 ): Promise<VerifiedFiwarePresentation> {
   const ctx: FiwarePresentationContext = { input, deps, state: {} };
   await runSteps(options.steps ?? FIWARE_PRESENTATION_CHECKS, ctx, options.onFailure ?? deps.onStepFailure);
-  const nonce = ctx.state.vps?.map((vp) => vp.payload.nonce).find((n): n is string => typeof n === 'string');
+  const nonce = [...(ctx.state.vps?.map((vp) => vp.payload.nonce) ?? []), ...(ctx.state.sdJwts?.map((p) => p.nonce) ?? [])].find((n): n is string => typeof n === 'string');
   return { holder: ctx.state.holder!, credentials: ctx.state.relevant!, nonce, reserved: ctx.state.replayKeys ?? [] };
 }
