@@ -19,6 +19,7 @@ import { oid4vpRoutes } from './routes/oid4vp.ts';
 import { loginRoutes, pickLang, sendErrorPage } from './routes/login.ts';
 import { authorizeErrorMessage, MESSAGES } from './login/messages.ts';
 import { registeredClientCors, walletCors } from './http/cors.ts';
+import { fiwareCors } from './http/fiware-cors.ts';
 import { createWorkQueue, type WorkQueue } from './http/work-queue.ts';
 import { createAdmission, limitAddresses } from './http/admission.ts';
 import { capConnections, clientErrorHandler, timeoutOptions } from './http/connections.ts';
@@ -119,6 +120,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   limitAddresses(app, admission);
 
   registeredClientCors(app, runtime.clients);
+  fiwareCors(app, runtime.fiwareServices);
   tokenRoute(app, runtime, metrics, admission);
   fiwareTokenRoutes(app, runtime, metrics, admission);
   revocationRoute(app, runtime, admission);

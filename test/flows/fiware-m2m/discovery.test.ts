@@ -10,7 +10,7 @@ let w: FiwareWorld;
 before(async () => {
   w = await createFiwareWorld((til) => [
     { id: 'data-service', defaultOidcScope: 'default', oidcScopes: { default: userScope(til), operator: userScope(til), 'openid learcredential': userScope(til) } },
-    { id: 'portal', defaultOidcScope: 'default', authorizationPath: '/custom/authorize', oidcScopes: { default: userScope(til) } },
+    { id: 'portal', defaultOidcScope: 'default', authorizationPath: '/custom/authorize', allowedOrigins: ['https://portal.example'], oidcScopes: { default: userScope(til) } },
   ]);
 });
 after(() => w.close());
@@ -51,4 +51,18 @@ test('GET /.well-known/jwks is the /oidc/jwks key set (the access-token signing 
   assert.deepEqual(keys, dome);
   assert.equal(keys.keys.length, 1);
   assert.equal(typeof keys.keys[0]!.kid, 'string');
+});
+
+test('CORS: a service answers its allowedOrigins (preflight and response), not other origins; /token and jwks the union', async () => {
+  const pre = await fetch(`${w.issuer}/services/portal/token`, { method: 'OPTIONS', headers: { origin: 'https://portal.example', 'access-control-request-method': 'POST' } });
+  assert.equal(pre.status, 204);
+  assert.equal(pre.headers.get('access-control-allow-origin'), 'https://portal.example');
+  const doc = await fetch(`${w.issuer}/services/portal/.well-known/openid-configuration`, { headers: { origin: 'https://portal.example' } });
+  assert.equal(doc.headers.get('access-control-allow-origin'), 'https://portal.example');
+  const otherService = await fetch(`${w.issuer}/services/data-service/.well-known/openid-configuration`, { headers: { origin: 'https://portal.example' } });
+  assert.equal(otherService.headers.get('access-control-allow-origin'), null, 'another service does not list the origin');
+  const stranger = await fetch(`${w.issuer}/services/portal/.well-known/openid-configuration`, { headers: { origin: 'https://evil.example' } });
+  assert.equal(stranger.headers.get('access-control-allow-origin'), null);
+  const jwks = await fetch(`${w.issuer}/.well-known/jwks`, { headers: { origin: 'https://portal.example' } });
+  assert.equal(jwks.headers.get('access-control-allow-origin'), 'https://portal.example');
 });
