@@ -59,3 +59,10 @@ test('a did:jwk holder signs the presentation', async () => {
   assert.equal(res.status, 200, JSON.stringify(res.json));
   assert.equal(decodePart(res.json.access_token as string).sub, did);
 });
+
+test('a did:web credential kid may be a bare fragment of the issuer DID (#k1 or k1)', async () => {
+  for (const kid of ['#k1', 'k1']) {
+    const res = await w.postForm('/services/data-service/token', { grant_type: 'vp_token', vp_token: dscVpToken(w.holder, webIssuedCredential(kid)) });
+    assert.equal(res.status, 200, `${kid}: ${JSON.stringify(res.json)}`);
+  }
+});
