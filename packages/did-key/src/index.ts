@@ -42,16 +42,20 @@ export function jwkToDidKey(jwk: { kty?: unknown; crv?: unknown; x?: unknown; y?
   return `did:key:z${base58.encode(Buffer.concat([P256_PUB, point]))}`;
 }
 
-/** Decodes a P-256 did:key (a `#fragment` is allowed and ignored) to a public JWK. */
-export function didKeyToJwk(did: string): P256PublicJwk {
+/** The multicodec-prefixed key bytes of a did:key (base58btc after `z`; a `#fragment` ignored). */
+function multikeyBytes(did: string): Uint8Array {
   const m = DID_KEY_RE.exec(did);
   if (!m) throw new DidKeyError('not a base58btc did:key');
-  let bytes: Uint8Array;
   try {
-    bytes = base58.decode(m[1]!);
+    return base58.decode(m[1]!);
   } catch {
     throw new DidKeyError('did:key is not valid base58btc');
   }
+}
+
+/** Decodes a P-256 did:key (a `#fragment` is allowed and ignored) to a public JWK. */
+export function didKeyToJwk(did: string): P256PublicJwk {
+  const bytes = multikeyBytes(did);
   if (bytes.length !== 35 || bytes[0] !== 0x80 || bytes[1] !== 0x24) {
     throw new DidKeyError('did:key is not a P-256 public key (multicodec 0x1200)');
   }
@@ -80,14 +84,7 @@ export type DidKeyPublicJwk = P256PublicJwk | { kty: 'EC'; crv: 'P-384'; x: stri
  * `didKeyToJwk` stays P-256 only (DOME identities).
  */
 export function decodeDidKey(did: string): DidKeyPublicJwk {
-  const m = DID_KEY_RE.exec(did);
-  if (!m) throw new DidKeyError('not a base58btc did:key');
-  let bytes: Uint8Array;
-  try {
-    bytes = base58.decode(m[1]!);
-  } catch {
-    throw new DidKeyError('did:key is not valid base58btc');
-  }
+  const bytes = multikeyBytes(did);
   if (bytes[0] === 0x80 && bytes[1] === 0x24) return didKeyToJwk(did);
   if (bytes[0] === 0xed && bytes[1] === 0x01) {
     if (bytes.length !== 34) throw new DidKeyError('did:key Ed25519 key is not 32 bytes');
