@@ -9,6 +9,8 @@ import type { Metrics } from './metrics.ts';
 import type { Tracing } from './tracing.ts';
 import { sendOAuthError, toVerifierError } from './http/error-response.ts';
 import { tokenRoute } from './routes/token.ts';
+import { fiwareTokenRoutes } from './routes/fiware-token.ts';
+import { fiwareDiscoveryRoutes } from './routes/fiware-discovery.ts';
 import { introspectionRoute, revocationRoute } from './routes/token-state.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -17,6 +19,7 @@ import { oid4vpRoutes } from './routes/oid4vp.ts';
 import { loginRoutes, pickLang, sendErrorPage } from './routes/login.ts';
 import { authorizeErrorMessage, MESSAGES } from './login/messages.ts';
 import { registeredClientCors, walletCors } from './http/cors.ts';
+import { fiwareCors } from './http/fiware-cors.ts';
 import { createWorkQueue, type WorkQueue } from './http/work-queue.ts';
 import { createAdmission, limitAddresses } from './http/admission.ts';
 import { capConnections, clientErrorHandler, closeConnectionsWhenClosing, timeoutOptions } from './http/connections.ts';
@@ -118,10 +121,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   limitAddresses(app, admission);
 
   registeredClientCors(app, runtime.clients);
+  fiwareCors(app, runtime.fiwareServices);
   tokenRoute(app, runtime, metrics, admission);
+  fiwareTokenRoutes(app, runtime, metrics, admission);
   revocationRoute(app, runtime, admission);
   introspectionRoute(app, runtime, admission);
   wellKnownRoutes(app, runtime);
+  fiwareDiscoveryRoutes(app, runtime);
   opsRoutes(app, runtime, metrics);
   const frontend = runtime.config.verifier.frontend;
   const errorPage: ErrorPage = (request, reply, o) => {

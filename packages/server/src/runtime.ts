@@ -42,7 +42,7 @@ import {
   dcqlQueryForScope,
 } from '@dome-verifier/core';
 import { ConfigError, selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
-import { createRemoteServiceRegistry, createStoredServiceRegistry, staticServiceRegistry, type FiwareServiceRegistry, type StoredServiceRegistry } from '@dome-verifier/core/fiware';
+import { createFiwareDeps, createRemoteServiceRegistry, createStoredServiceRegistry, staticServiceRegistry, type FiwareDeps, type FiwareServiceRegistry, type StoredServiceRegistry } from '@dome-verifier/core/fiware';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
 import type { Metrics } from './metrics.ts';
 import type { Tracing } from './tracing.ts';
@@ -93,6 +93,8 @@ export interface Runtime {
   readonly trustRegistries: TrustRegistries;
   /** The registry behind the `/service` configuration API (`verifier.fiware.configServer.enabled`). */
   readonly fiwareConfig: StoredServiceRegistry | undefined;
+  /** Dependencies of the FIWARE token endpoint (core fiware/token/create-fiware-deps.ts). */
+  readonly fiwareDeps: FiwareDeps;
   /** True once the client list has loaded. */
   ready(): boolean;
   /** True when a write probe of the store succeeds (readiness().components.store). */
@@ -350,6 +352,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     sentQueries: (session) => dcqlQueryForScope(authorizeDeps.policy.dcqlProfiles, session.scope).credentials,
   };
 
+  const trustRegistries = createTrustRegistries({ fetch, dids, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now });
   return {
     config,
     issuer,
@@ -364,7 +367,8 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     store,
     fiwareServices,
     fiwareConfig,
-    trustRegistries: createTrustRegistries({ fetch, dids, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now }),
+    fiwareDeps: createFiwareDeps({ tokenDeps, services: fiwareServices, trust: trustRegistries }),
+    trustRegistries,
     ready: () => clients.loadedAt !== undefined,
     storeHealthy: async () => (await probeStore(store, probeKey)) === undefined,
     async readiness() {

@@ -1,0 +1,8 @@
+/** The FIWARE token endpoint's grants, in order: adding a grant is a file and a line here. */
+import type { FiwareGrant } from '../context.ts';
+import { vpTokenGrant } from './vp-token.ts';
+import { tokenExchangeGrant } from './token-exchange.ts';
+
+export const FIWARE_GRANT_LIST: readonly FiwareGrant[] = [vpTokenGrant, tokenExchangeGrant];
+
+export const FIWARE_GRANTS: ReadonlyMap<string, FiwareGrant> = new Map(FIWARE_GRANT_LIST.map((g) => [g.grantType, g]));
