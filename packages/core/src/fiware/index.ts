@@ -19,3 +19,4 @@ export {
   type JsonObject,
 } from './service-config.ts';
 export { staticServiceRegistry, type FiwareServiceRegistry } from './service-registry.ts';
+export * from './h2m/index.ts';

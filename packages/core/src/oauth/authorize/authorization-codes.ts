@@ -26,6 +26,11 @@ export interface GrantRecord {
   profile: Profile;
   nonce?: string;
   authTime: number;
+  /**
+   * Set when a FIWARE login granted it (fiware/h2m): only the FIWARE token endpoint redeems it,
+   * and the DOME grants refuse it (and FIWARE's refuse DOME's), whatever the client ids.
+   */
+  fiware?: { clientDid?: string };
 }
 
 export interface CodeRecord extends GrantRecord {

@@ -22,6 +22,8 @@ export function pkceMatches(verifier: string, challenge: string): boolean {
 /** Checks that consume nothing: whoever fails them has no effect on the code or its tokens. */
 function checkRedeemer(record: CodeRecord, clientId: string, params: GrantContext['params']): void {
   const { redirect_uri: redirectUri, code_verifier: verifier } = params;
+  // A FIWARE login's code is redeemed at the FIWARE token endpoint only (fiware/h2m).
+  if (record.fiware) throw new VerifierError('ERR_GRANT_CODE_INVALID', 'the authorization code is invalid');
   if (record.clientId !== clientId) throw new VerifierError('ERR_GRANT_CODE_INVALID', 'the authorization code was issued to another client');
   if (redirectUri !== record.redirectUri) throw new VerifierError('ERR_GRANT_CODE_INVALID', 'redirect_uri differs from the authorization request');
   if (record.codeChallenge !== undefined) {
