@@ -9,6 +9,7 @@ import type { Metrics } from './metrics.ts';
 import type { Tracing } from './tracing.ts';
 import { sendOAuthError, toVerifierError } from './http/error-response.ts';
 import { tokenRoute } from './routes/token.ts';
+import { fiwareTokenRoutes } from './routes/fiware-token.ts';
 import { introspectionRoute, revocationRoute } from './routes/token-state.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -119,6 +120,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
 
   registeredClientCors(app, runtime.clients);
   tokenRoute(app, runtime, metrics, admission);
+  fiwareTokenRoutes(app, runtime, metrics, admission);
   revocationRoute(app, runtime, admission);
   introspectionRoute(app, runtime, admission);
   wellKnownRoutes(app, runtime);

@@ -39,7 +39,7 @@ import {
   dcqlQueryForScope,
 } from '@dome-verifier/core';
 import { ConfigError, selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
-import { staticServiceRegistry, type FiwareServiceRegistry } from '@dome-verifier/core/fiware';
+import { createFiwareDeps, staticServiceRegistry, type FiwareDeps, type FiwareServiceRegistry } from '@dome-verifier/core/fiware';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
 import type { Metrics } from './metrics.ts';
 import type { Tracing } from './tracing.ts';
@@ -83,6 +83,8 @@ export interface Runtime {
   readonly store: Store;
   /** FIWARE services (`verifier.fiware.services`); empty when none is configured. */
   readonly fiwareServices: FiwareServiceRegistry;
+  /** Dependencies of the FIWARE token endpoint (core fiware/token/create-fiware-deps.ts). */
+  readonly fiwareDeps: FiwareDeps;
   /** True once the client list has loaded. */
   ready(): boolean;
   /** True when a write probe of the store succeeds (readiness().components.store). */
@@ -300,6 +302,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     sentQueries: (session) => dcqlQueryForScope(authorizeDeps.policy.dcqlProfiles, session.scope).credentials,
   };
 
+  const fiwareServices = staticServiceRegistry(config.verifier.fiware.services);
   return {
     config,
     issuer,
@@ -312,7 +315,8 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     loginAdmission,
     demo,
     store,
-    fiwareServices: staticServiceRegistry(config.verifier.fiware.services),
+    fiwareServices,
+    fiwareDeps: createFiwareDeps({ tokenDeps, services: fiwareServices, fetch, trustedIssuersTtlMs: cache.trustedIssuersTtlSeconds * 1000 }),
     ready: () => clients.loadedAt !== undefined,
     storeHealthy: async () => (await probeStore(store, probeKey)) === undefined,
     async readiness() {

@@ -140,6 +140,21 @@ export const ERROR_CODES = {
   ERR_RATE_LIMITED: e('temporarily_unavailable', 429, 'The client address or client id exceeded its request rate (`server.rateLimit.*`); refused before any processing, retry after `Retry-After` seconds.'),
   ERR_SERVER: e('server_error', 500, 'Unexpected internal failure (logged with a request id).'),
 
+  // --- FIWARE VCVerifier-compatible token endpoint (docs/fiware.md) ------------------------------
+  ERR_FIWARE_SERVICE_UNKNOWN: e('invalid_request', 400, 'The FIWARE service (path `/services/{id}`, `client_id` header, or token-exchange `resource`) is missing or not configured.'),
+  ERR_FIWARE_SCOPE_UNKNOWN: e('invalid_scope', 400, 'A requested scope (comma-separated) is not one of the service\'s oidcScopes.'),
+  ERR_FIWARE_SUBJECT_TOKEN_TYPE: e('invalid_request', 400, 'Token exchange: subject_token_type is not urn:eu:oidf:vp_token, or requested_token_type is not the access-token type.'),
+  ERR_FIWARE_VP_TOKEN_ENCODING: e('invalid_request', 400, 'vp_token / subject_token is not a VP JWT (raw or base64url without padding), a DCQL map of them, or an SD-JWT, within the size and entry caps.'),
+  ERR_FIWARE_PRESENTATION_UNVERIFIABLE: e('invalid_grant', 400, 'The presentation or a credential in it carries no proof this verifier can check (JSON-LD presentations and credentials, SD-JWTs inside a VP).'),
+  ERR_FIWARE_PRESENTATION_REJECTED: e('invalid_grant', 400, 'The presentation failed a check of the credential pipeline; `summary` in the body names that check\'s code (e.g. ERR_VC_EXPIRED, ERR_ISSUER_NOT_TRUSTED).'),
+  ERR_FIWARE_VP_UNBOUND: e('invalid_grant', 400, 'The VP JWT has no aud (this verifier or the service token endpoint), nonce or exp, and the service does not set allowUnboundVp.'),
+  ERR_FIWARE_VP_LIFETIME: e('invalid_grant', 400, 'A bound VP JWT expires more than 10 minutes after now (the replay window is bounded).'),
+  ERR_FIWARE_VP_REPLAYED: e('invalid_grant', 400, 'A VP JWT with this holder and nonce was already presented.'),
+  ERR_FIWARE_CREDENTIAL_TYPE_MISSING: e('invalid_grant', 400, 'A credential type the requested scopes require was not presented.'),
+  ERR_FIWARE_HOLDER_MISMATCH: e('invalid_grant', 400, 'holderVerification: the credential claim does not name the presentation holder.'),
+  ERR_FIWARE_TIL_NOT_CONFIGURED: e('invalid_grant', 400, 'The credential type has no trustedIssuersLists (a list is mandatory; `["*"]` opts out).'),
+  ERR_FIWARE_CREDENTIAL_STATUS_MISSING: e('invalid_grant', 400, 'credentialStatus.requireStatus: the credential has no status entry of an accepted purpose.'),
+
   // --- SD-JWT VC (wallet leg: dc+sd-jwt answers) ----------------------------------------------
   ERR_SD_JWT_MALFORMED: e('invalid_request', 400, 'The SD-JWT presentation is not `<issuer-jwt>~<disclosure>~…~<kb-jwt>`, or a part of it is not well-formed.'),
   ERR_SD_JWT_TOO_LARGE: e('invalid_request', 400, 'The SD-JWT presentation exceeds the size, disclosure-count or nesting caps.'),

@@ -10,6 +10,12 @@ import { RefusedError } from './admission.ts';
 
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
+/**
+ * Errors of the FIWARE endpoints (routes/fiware-token.ts) → the `summary` their body carries
+ * beside the RFC 6749 members, as VCVerifier's `{summary, details}` (docs/fiware.md).
+ */
+export const fiwareErrorSummaries = new WeakMap<VerifierError, string>();
+
 interface FastifyLikeError {
   code?: string;
   statusCode?: number;
@@ -49,5 +55,7 @@ export function sendOAuthError(reply: FastifyReply, err: VerifierError): Fastify
     const problem = { type: `urn:dome-verifier:error:${err.error}`, title: ERROR_CODES[err.code].summary, status: err.status, detail: err.message, error: err.error, error_description: err.message };
     return reply.code(err.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
   }
+  const summary = fiwareErrorSummaries.get(err);
+  if (summary !== undefined) return reply.code(err.status).send({ error: err.error, error_description: err.message, summary, details: err.message });
   return reply.code(err.status).send({ error: err.error, error_description: err.message });
 }

@@ -23,7 +23,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import { didKeyIdentity, loginCookieName, parseFormBody, VerifierError, type LoginView } from '@dome-verifier/core';
-import { handleFiwareAuthenticationResponse, handleFiwareLogin, resolveDidKeyOnly, takeFiwareRequestObject, type FiwareLoginDeps, type WalletAnswerDeps } from '@dome-verifier/core/fiware';
+import { handleFiwareAuthenticationResponse, handleFiwareLogin, takeFiwareRequestObject, type FiwareLoginDeps, type WalletAnswerDeps } from '@dome-verifier/core/fiware';
 import type { Runtime } from '../runtime.ts';
 import type { Metrics } from '../metrics.ts';
 import { NO_STORE } from '../http/error-response.ts';
@@ -50,7 +50,8 @@ export function fiwareLoginDeps(runtime: Runtime, metrics?: Metrics): FiwareLogi
     services: runtime.fiwareServices,
     signer: a.signer,
     identity,
-    resolveDid: resolveDidKeyOnly,
+    // The FIWARE endpoint's DID resolver (did:key; the DID method registry when it lands).
+    resolveDid: runtime.fiwareDeps.resolveDidKey,
     issuer: runtime.issuer,
     clockSkewSeconds: runtime.config.verifier.backend.security.clockSkewSeconds,
     wallet: { ...runtime.walletDeps, clientId: identity.clientId, ...(metrics ? { onStepFailure: (f) => metrics.countStepFailure(f) } : {}) },

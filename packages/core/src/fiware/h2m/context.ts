@@ -5,7 +5,6 @@
  * with a FIWARE flavour (`LoginSession.fiware`): only the entry parameters, the request object
  * and the completion messages follow VCVerifier (docs/fiware.md, "Browser logins (H2M)").
  */
-import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
 import type { Fetcher } from '../../ports/fetcher.ts';
 import type { Store } from '../../ports/store.ts';
@@ -16,8 +15,9 @@ import type { RequestObjectIdentity } from '../../oauth/oid4vp/create-request-ob
 import type { FiwareServiceRegistry } from '../service-registry.ts';
 import type { FiwareScope, FiwareService } from '../service-config.ts';
 
-/** The public key of a DID or DID URL `kid` (did:key today; the DID method registry when merged). */
-export type DidKeyResolver = (kid: string) => Promise<{ did: string; key: KeyObject }>;
+import type { DidKeyResolver } from '../token/context.ts';
+
+export type { DidKeyResolver };
 
 export interface FiwareLoginDeps {
   clock: Clock;

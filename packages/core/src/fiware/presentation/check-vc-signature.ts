@@ -1,0 +1,61 @@
+/**
+ * Step 6 — each needed credential's signature, by the DOME trust framework's rules where they
+ * apply: a `did:elsi` issuer signs with an `x5c` chain to `x509.trustAnchors` (leaf
+ * organizationIdentifier = the DID suffix; the very check of the DOME pipeline), any other DID
+ * issuer with the key its DID names (header `kid` as a DID URL of the issuer, or the issuer DID;
+ * did:key, and the methods of the DID registry). A `kid` naming another DID than the issuer is
+ * refused (VCVerifier does not tie them).
+ */
+import { VerifierError } from '../../errors/verifier-error.ts';
+import { verifyJws, type JwsAlg } from '../../jose/jws.ts';
+import { X509ChainError } from '../../keys/x509.ts';
+import type { Step } from '../../shared/pipeline.ts';
+import { VC_ALGORITHMS } from '../../credentials/checks/check-vc-signature.ts';
+import type { FiwareCredential, FiwarePresentationContext } from './context.ts';
+import type { FiwareDeps } from '../token/context.ts';
+
+const DID_ISSUER_ALGORITHMS: readonly JwsAlg[] = [...VC_ALGORITHMS, 'EdDSA'];
+
+function verifyElsi(c: FiwareCredential, deps: FiwareDeps): void {
+  if (c.jws.header.x5c === undefined) throw new VerifierError('ERR_VC_CERTIFICATE', 'the credential header has no x5c certificate chain');
+  let chain;
+  try {
+    chain = deps.x5c(c.jws.header.x5c, deps.clock.now());
+  } catch (e) {
+    if (e instanceof X509ChainError) throw new VerifierError('ERR_VC_CERTIFICATE', `the credential certificate chain is ${e.reason.replace(/_/g, ' ')}`, { cause: e });
+    throw e;
+  }
+  try {
+    verifyJws(c.jws, chain.leafKey, { algorithms: VC_ALGORITHMS, crit: ['sigT'] });
+  } catch (e) {
+    throw new VerifierError('ERR_VC_SIGNATURE', 'the credential signature does not verify with its certificate', { cause: e });
+  }
+  if (chain.organizationIdentifier !== c.issuer.slice('did:elsi:'.length)) {
+    throw new VerifierError('ERR_VC_ORGANIZATION_MISMATCH', 'the certificate organizationIdentifier does not match the issuer did:elsi');
+  }
+}
+
+async function verifyDidIssuer(c: FiwareCredential, deps: FiwareDeps): Promise<void> {
+  if (!c.issuer.startsWith('did:')) throw new VerifierError('ERR_VC_SIGNATURE', 'the credential issuer is not a DID');
+  const kid = c.jws.header.kid;
+  if (typeof kid === 'string' && kid.startsWith('did:') && kid.split('#')[0] !== c.issuer) {
+    throw new VerifierError('ERR_VC_SIGNATURE', 'the credential kid names another DID than its issuer');
+  }
+  const didUrl = typeof kid === 'string' && kid.startsWith(`${c.issuer}#`) ? kid : typeof kid === 'string' && kid !== '' && !kid.startsWith('did:') ? `${c.issuer}#${kid}` : c.issuer;
+  const { key } = await deps.resolveDidKey(didUrl);
+  try {
+    verifyJws(c.jws, key, { algorithms: DID_ISSUER_ALGORITHMS });
+  } catch (e) {
+    throw new VerifierError('ERR_VC_SIGNATURE', "the credential signature does not verify with its issuer's key", { cause: e });
+  }
+}
+
+export const checkFiwareVcSignature: Step<FiwarePresentationContext> = {
+  name: 'fiware-vc-signature',
+  async run({ deps, state }) {
+    for (const c of state.relevant ?? []) {
+      if (c.issuer.startsWith('did:elsi:')) verifyElsi(c, deps);
+      else await verifyDidIssuer(c, deps);
+    }
+  },
+};
