@@ -1,0 +1,102 @@
+/**
+ * A world for FIWARE browser-login flows: the real verifier on 127.0.0.1 with FIWARE services
+ * (a DEEPLINK `data-service` for the OID4VP client library, a FRONTEND_V2 `bae` marketplace with
+ * its redirect URI, a service without authorizationType), the BAE marketplace's did:key and its
+ * request object served over loopback HTTP (the trust-service stub), a LEAR employee, and a
+ * wallet written from the spec (§2.9: form `state` + `vp_token`, the VP JWT signed by the holder
+ * with `aud` = the request object's client_id and its `nonce`).
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createVpJwt } from '@dome-verifier/client';
+import { signJws } from '@dome-verifier/core';
+import { createWorld, decodePart, newMachine, type MachineClient, type World } from '../../support/world.ts';
+
+export const BAE_CALLBACK = 'https://market.example/auth/vc/callback';
+export const REQUEST_JWT_PATH = '/auth/vc/request.jwt';
+export const LOGIN_SCOPE = 'openid learcredential';
+
+const employeeScope = {
+  credentials: [{ type: 'LEARCredentialEmployee', trustedIssuersLists: ['*'] }],
+  dcql: { credentials: [{ id: 'employee-query', format: 'jwt_vc_json', meta: { type_values: [['LEARCredentialEmployee']] } }] },
+};
+
+export const SERVICES = [
+  { id: 'data-service', defaultOidcScope: 'default', authorizationType: 'DEEPLINK', oidcScopes: { default: employeeScope } },
+  { id: 'bae', defaultOidcScope: LOGIN_SCOPE, authorizationType: 'FRONTEND_V2', oidcScopes: { [LOGIN_SCOPE]: employeeScope }, redirectUris: [BAE_CALLBACK] },
+  { id: 'no-type', defaultOidcScope: 'default', oidcScopes: { default: employeeScope }, redirectUris: [BAE_CALLBACK] },
+];
+
+export interface H2mWorld {
+  w: World;
+  /** The marketplace's DID (signs its request object and its client assertions). */
+  bae: MachineClient;
+  user: MachineClient;
+  employee: string;
+  /** Serves BAE's request object (claims over the defaults) and returns its URL. */
+  serveRequestObject(claims?: Record<string, unknown>, o?: { signer?: MachineClient; kid?: string }): string;
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: string; headers: Record<string, unknown> }>;
+  postForm(path: string, form: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Record<string, unknown> }>;
+  /** The wallet: fetches `request_uri` of an openid4vp:// URL, posts a VP JWT of the employee. */
+  wallet(authRequest: string, tamper?: { nonce?: string; aud?: string }): Promise<{ status: number; json: Record<string, unknown>; location?: string; requestObject: Record<string, unknown> }>;
+  /** A DID-signed client assertion as BAE builds it (iss = sub = client_id = kid = its DID, aud = verifier, exp +30 s). */
+  assertion(o?: { signer?: MachineClient; kid?: string; claims?: Record<string, unknown> }): string;
+  close(): Promise<void>;
+}
+
+/** Query parameters of an `openid4vp://?…` URL, read as java.net.URI + a query parser do. */
+export function openId4VpQuery(url: string): URLSearchParams {
+  assert.match(url, /^openid4vp:\/\/\?/);
+  return new URLSearchParams(url.slice('openid4vp://?'.length));
+}
+
+export async function createH2mWorld(): Promise<H2mWorld> {
+  const bae = newMachine();
+  const user = newMachine();
+  const w = await createWorld({ listen: true, tilOverHttp: true, env: { VERIFIER_FIWARE_SERVICES: JSON.stringify(SERVICES), VERIFIER_BACKEND_OUTBOUND_ALLOWINSECURE: 'true' } });
+  const employee = w.issue({ kind: 'employee', mandatee: { id: user.did, firstName: 'Jane', lastName: 'Doe', email: 'jane@example.org' } });
+  const now = () => Math.floor(w.clock.now() / 1000);
+  const self: H2mWorld = {
+    w,
+    bae,
+    user,
+    employee,
+    serveRequestObject(claims = {}, o = {}) {
+      const signer = o.signer ?? bae;
+      const jwt = signJws(
+        { alg: 'ES256', typ: 'oauth-authz-req+jwt', kid: o.kid ?? bae.did },
+        { iss: bae.did, aud: w.issuer, client_id: 'bae', response_type: 'code', redirect_uri: BAE_CALLBACK, scope: LOGIN_SCOPE, exp: now() + 30, ...claims },
+        signer.privateKey,
+      );
+      const path = `${REQUEST_JWT_PATH}/${randomUUID()}`;
+      w.stub!.serve(path, { body: jwt, contentType: 'application/oauth-authz-req+jwt' });
+      return w.stub!.url(path);
+    },
+    async get(path, headers = {}) {
+      const res = await fetch(`${w.issuer}${path}`, { redirect: 'manual', headers });
+      return { status: res.status, body: await res.text(), headers: Object.fromEntries(res.headers) };
+    },
+    async postForm(path, form) {
+      const res = await fetch(`${w.issuer}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+      const text = await res.text();
+      return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: Object.fromEntries(res.headers) };
+    },
+    async wallet(authRequest, tamper = {}) {
+      const q = openId4VpQuery(authRequest);
+      assert.equal(q.get('request_uri_method'), 'get');
+      const ro = await fetch(q.get('request_uri')!);
+      assert.equal(ro.status, 200);
+      const jwt = await ro.text();
+      const claims = decodePart(jwt);
+      const vpJwt = await createVpJwt({ credentials: [employee], holderKey: user.privateKey, holderDid: user.did, audience: tamper.aud ?? String(claims.client_id), nonce: tamper.nonce ?? String(claims.nonce), now: () => w.clock.now() });
+      const res = await self.postForm(new URL(String(claims.response_uri)).pathname, { state: String(claims.state), vp_token: vpJwt });
+      return { ...res, ...(typeof res.headers.location === 'string' ? { location: res.headers.location } : {}), requestObject: claims };
+    },
+    assertion(o = {}) {
+      const signer = o.signer ?? bae;
+      return signJws({ alg: 'ES256', kid: o.kid ?? signer.did }, { iss: bae.did, sub: bae.did, aud: w.issuer, exp: now() + 30, ...o.claims }, signer.privateKey);
+    },
+    close: () => w.close(),
+  };
+  return self;
+}
