@@ -50,10 +50,11 @@ export function openId4VpQuery(url: string): URLSearchParams {
   return new URLSearchParams(url.slice('openid4vp://?'.length));
 }
 
-export async function createH2mWorld(): Promise<H2mWorld> {
-  const bae = newMachine();
+/** `baeCallback`: the marketplace's redirect URI (a loopback RP in the browser test); `bae`: its DID. */
+export async function createH2mWorld(o: { baeCallback?: string; bae?: MachineClient } = {}): Promise<H2mWorld> {
+  const bae = o.bae ?? newMachine();
   const user = newMachine();
-  const w = await createWorld({ listen: true, tilOverHttp: true, env: { VERIFIER_FIWARE_SERVICES: JSON.stringify(SERVICES), VERIFIER_BACKEND_OUTBOUND_ALLOWINSECURE: 'true' } });
+  const w = await createWorld({ listen: true, tilOverHttp: true, env: { VERIFIER_FIWARE_SERVICES: JSON.stringify(o.baeCallback ? SERVICES.map((s) => (s.id === 'bae' ? { ...s, redirectUris: [o.baeCallback] } : s)) : SERVICES), VERIFIER_BACKEND_OUTBOUND_ALLOWINSECURE: 'true' } });
   const employee = w.issue({ kind: 'employee', mandatee: { id: user.did, firstName: 'Jane', lastName: 'Doe', email: 'jane@example.org' } });
   const now = () => Math.floor(w.clock.now() / 1000);
   const self: H2mWorld = {
