@@ -96,10 +96,9 @@ describe('BAE marketplace login through /api/v2/loginQR (headless Chromium)', { 
       // messages are reported to the test as they arrive (the page navigates away afterwards).
       const wsMessages: string[] = [];
       await page.exposeFunction('reportFiwareMessage', (m: string) => wsMessages.push(m));
-      await page.evaluate((wsUrl) => {
-        const ws = new WebSocket(wsUrl);
-        ws.onmessage = (m) => void (window as unknown as { reportFiwareMessage(m: string): Promise<void> }).reportFiwareMessage(String(m.data));
-      }, `${h.w.issuer.replace('http', 'ws')}/ws?state=${encodeURIComponent(state)}`);
+      const wsUrl = `${h.w.issuer.replace('http', 'ws')}/ws?state=${encodeURIComponent(state)}`;
+      // Page-side code as a string (the project has no DOM types; see playwright-dom-types.d.ts).
+      await page.evaluate(`new WebSocket(${JSON.stringify(wsUrl)}).onmessage = (m) => void reportFiwareMessage(String(m.data))`);
       for (let i = 0; i < 100 && wsMessages.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
 
       const authRequest = await page.locator('a[href^="openid4vp://"]').first().getAttribute('href');
