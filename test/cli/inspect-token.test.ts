@@ -86,7 +86,7 @@ describe('vp', () => {
     const r = await inspectToken('eyJhbGciOiJFUzI1NiJ9.eyJ2cCI6e319.AA', world.runtime, { kind: 'vp' });
     assertConsistent(r);
     assert.equal(byStep(r).get('parse-presentation')?.code, 'ERR_VP_MALFORMED');
-    for (const step of ['credential-type', 'credential-format', 'credential-time', 'holder-binding', 'issuer-trusted', 'vc-signature', 'revocation', 'mandator-trusted']) {
+    for (const step of ['credential-type', 'credential-format', 'credential-time', 'holder-binding', 'issuer-trusted', 'claim-restrictions', 'vc-signature', 'revocation', 'mandator-trusted']) {
       assert.equal(byStep(r).get(step)?.status, 'not-run', step);
     }
   });
@@ -98,7 +98,7 @@ describe('vc', () => {
     assertConsistent(r);
     assert.equal(r.kind, 'vc');
     assert.equal(r.valid, true, JSON.stringify(r.checks));
-    assert.deepEqual(r.checks.map((c) => c.step), ['parse-credential', 'credential-type', 'credential-format', 'credential-time', 'issuer-trusted', 'vc-signature', 'revocation', 'mandator-trusted']);
+    assert.deepEqual(r.checks.map((c) => c.step), ['parse-credential', 'credential-type', 'credential-format', 'credential-time', 'issuer-trusted', 'claim-restrictions', 'vc-signature', 'revocation', 'mandator-trusted']);
   });
 
   test('an expired credential under a rogue root: time and signature fail, revocation is not run', async () => {

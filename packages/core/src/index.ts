@@ -15,9 +15,47 @@ export { createFetcher, isPublicAddress, type FetcherOptions, type FetchTarget }
 export { identityFromHex, loadOrCreateDevIdentity, type Identity } from './keys/identity.ts';
 export { loadTrustAnchors, verifyX5cChain, createX5cVerifier, X509ChainError, type TrustAnchors, type VerifiedChain } from './keys/x509.ts';
 export { publicKeyOfDidKey } from './keys/did-key-cache.ts';
+export { createDidResolver, DID_ERROR_CODES, type DidResolver, type DidResolverOptions } from './did/resolver.ts';
+export { parseDid } from './did/parse-did.ts';
+export { didWebUrl, type DidWebOptions } from './did/did-web-driver.ts';
+export {
+  DidResolutionError,
+  type DidDocument,
+  type DidErrorCode,
+  type DidMethodDriver,
+  type DidMethodRegistry,
+  type DidResolutionResult,
+  type ParsedDid,
+  type ResolvedKey,
+  type VerificationMethod,
+} from './did/types.ts';
 
 export { createClientRegistry, parseTrustedServicesList, type ClientRegistry, type RegisteredClient } from './trust/trusted-services.ts';
-export { createTrustedIssuersRegistry, parseTrustedIssuer, type TrustedIssuersRegistry, type TrustedIssuerRecord } from './trust/trusted-issuers.ts';
+export { createTrustedIssuersRegistry, parseTrustedIssuer, type TrustedIssuersRegistry, type TrustedIssuerRecord, type IssuerAttribute, type TrustedIssuersOptions } from './trust/trusted-issuers.ts';
+export {
+  createTrustRegistries,
+  ebsiIssuersUrl,
+  lookupTrustedIssuer,
+  trustedIssuersListsProblem,
+  type TrustRegistries,
+  type TrustRegistriesOptions,
+  type TrustedIssuerLookup,
+} from './trust/ebsi-registry.ts';
+export {
+  checkClaimRestrictions,
+  evaluateClaimPath,
+  type ClaimRestrictionError,
+  type ClaimRestrictionErrorCode,
+  type ClaimRestrictionResult,
+} from './trust/claim-restrictions.ts';
+export { createGaiaXRegistry, type GaiaXRegistry, type GaiaXRegistryOptions } from './trust/gaia-x-registry.ts';
+export {
+  checkTrustedParticipant,
+  normalizeParticipantsList,
+  type TrustedParticipantsList,
+  type TrustedParticipantsListEntry,
+  type TrustedParticipantsListType,
+} from './trust/trusted-participants.ts';
 export { createRevocationList, parseRevocationList, type RevocationList } from './trust/revocation-list.ts';
 export { createStatusListChecker, decodeEncodedList, bitAt, type StatusListChecker } from './trust/status-list.ts';
 

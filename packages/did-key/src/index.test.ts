@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import { didKeyToJwk, jwkToDidKey, keyObjectToDidKey, didKeyToKeyObject, stripFragment, DidKeyError, p256PrivateKeyFromScalar } from './index.ts';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { decodeDidKey, didKeyToJwk, jwkToDidKey, keyObjectToDidKey, didKeyToKeyObject, stripFragment, DidKeyError, p256PrivateKeyFromScalar } from './index.ts';
 
 // W3C did:key P-256 vectors and the IN2 test identity (dome-verifier-wire.md §9).
 const VECTORS = [
@@ -56,4 +56,32 @@ test('refuses malformed did:key strings', () => {
   for (const bad of ['', 'did:web:example.com', 'did:key:', 'did:key:abc', 'did:key:z0OIl', 'did:key:zDnae', `did:key:z${'1'.repeat(200)}`]) {
     assert.throws(() => didKeyToJwk(bad), DidKeyError, bad);
   }
+});
+
+// did:key of other key types (W3C did:key test vectors), decoded only by decodeDidKey.
+const ED25519_DID = 'did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp';
+const P384_DID = 'did:key:z82Lm1MpAkeJcix9K8TMiLd5NMAWBoLVxwBrTfUyqhnBBmgd8Z5YCPTsRK5ZCcMFvfw2o6p';
+const SECP256K1_DID = 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme';
+
+test('decodeDidKey decodes Ed25519, P-256 and P-384 did:keys to public JWKs', () => {
+  const ed = decodeDidKey(ED25519_DID);
+  assert.equal(ed.kty, 'OKP');
+  assert.equal(ed.crv, 'Ed25519');
+  assert.equal(Buffer.from(ed.x, 'base64url').length, 32);
+  const [p256, x, y] = VECTORS[0];
+  assert.deepEqual(decodeDidKey(p256), { kty: 'EC', crv: 'P-256', x, y });
+  const p384 = decodeDidKey(P384_DID);
+  assert.equal(p384.kty, 'EC');
+  assert.equal(p384.crv, 'P-384');
+  assert.equal(Buffer.from(p384.x, 'base64url').length, 48);
+  // the JWKs import as real keys
+  assert.equal(createPublicKey({ key: { ...ed }, format: 'jwk' }).asymmetricKeyType, 'ed25519');
+  assert.equal(createPublicKey({ key: { ...p384 }, format: 'jwk' }).asymmetricKeyDetails?.namedCurve, 'secp384r1');
+});
+
+test('decodeDidKey refuses secp256k1 and unknown multicodecs; didKeyToJwk stays P-256 only', () => {
+  assert.throws(() => decodeDidKey(SECP256K1_DID), DidKeyError);
+  assert.throws(() => decodeDidKey('did:key:z1111'), DidKeyError);
+  assert.throws(() => didKeyToJwk(ED25519_DID), DidKeyError);
+  assert.throws(() => didKeyToJwk(P384_DID), DidKeyError);
 });

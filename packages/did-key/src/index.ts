@@ -42,16 +42,20 @@ export function jwkToDidKey(jwk: { kty?: unknown; crv?: unknown; x?: unknown; y?
   return `did:key:z${base58.encode(Buffer.concat([P256_PUB, point]))}`;
 }
 
-/** Decodes a P-256 did:key (a `#fragment` is allowed and ignored) to a public JWK. */
-export function didKeyToJwk(did: string): P256PublicJwk {
+/** The multicodec-prefixed key bytes of a did:key (base58btc after `z`; a `#fragment` ignored). */
+function multikeyBytes(did: string): Uint8Array {
   const m = DID_KEY_RE.exec(did);
   if (!m) throw new DidKeyError('not a base58btc did:key');
-  let bytes: Uint8Array;
   try {
-    bytes = base58.decode(m[1]!);
+    return base58.decode(m[1]!);
   } catch {
     throw new DidKeyError('did:key is not valid base58btc');
   }
+}
+
+/** Decodes a P-256 did:key (a `#fragment` is allowed and ignored) to a public JWK. */
+export function didKeyToJwk(did: string): P256PublicJwk {
+  const bytes = multikeyBytes(did);
   if (bytes.length !== 35 || bytes[0] !== 0x80 || bytes[1] !== 0x24) {
     throw new DidKeyError('did:key is not a P-256 public key (multicodec 0x1200)');
   }
@@ -68,6 +72,35 @@ export function didKeyToJwk(did: string): P256PublicJwk {
     x: unc.subarray(1, 33).toString('base64url'),
     y: unc.subarray(33, 65).toString('base64url'),
   };
+}
+
+/** A public JWK of a did:key of any key type `decodeDidKey` supports. */
+export type DidKeyPublicJwk = P256PublicJwk | { kty: 'EC'; crv: 'P-384'; x: string; y: string } | { kty: 'OKP'; crv: 'Ed25519'; x: string };
+
+/**
+ * Decodes a did:key of the key types FIWARE's VCVerifier accepts — Ed25519 (multicodec 0xed),
+ * P-256 (0x1200) and P-384 (0x1201) — to a public JWK (a `#fragment` is ignored). Any other
+ * multicodec (secp256k1 0xe7, RSA, X25519, …) is refused with DidKeyError, never mis-decoded.
+ * `didKeyToJwk` stays P-256 only (DOME identities).
+ */
+export function decodeDidKey(did: string): DidKeyPublicJwk {
+  const bytes = multikeyBytes(did);
+  if (bytes[0] === 0x80 && bytes[1] === 0x24) return didKeyToJwk(did);
+  if (bytes[0] === 0xed && bytes[1] === 0x01) {
+    if (bytes.length !== 34) throw new DidKeyError('did:key Ed25519 key is not 32 bytes');
+    return { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(bytes.subarray(2)).toString('base64url') };
+  }
+  if (bytes[0] === 0x81 && bytes[1] === 0x24) {
+    if (bytes.length !== 51 || (bytes[2] !== 2 && bytes[2] !== 3)) throw new DidKeyError('did:key does not hold a compressed P-384 point');
+    let unc: Buffer;
+    try {
+      unc = ECDH.convertKey(bytes.subarray(2), 'secp384r1', undefined, undefined, 'uncompressed') as Buffer;
+    } catch {
+      throw new DidKeyError('did:key point is not on the P-384 curve');
+    }
+    return { kty: 'EC', crv: 'P-384', x: unc.subarray(1, 49).toString('base64url'), y: unc.subarray(49, 97).toString('base64url') };
+  }
+  throw new DidKeyError('did:key is not an Ed25519, P-256 or P-384 public key');
 }
 
 /** Decodes a did:key to a node:crypto public KeyObject. */

@@ -9,6 +9,9 @@ import { resolve } from 'node:path';
 import {
   createClientKeyResolver,
   createCredentialCache,
+  createDidResolver,
+  createTrustRegistries,
+  type TrustRegistries,
   createClientRegistry,
   createFetcher,
   createMemoryStore,
@@ -85,6 +88,8 @@ export interface Runtime {
   readonly fiwareServices: FiwareServiceRegistry;
   /** Dependencies of the FIWARE token endpoint (core fiware/token/create-fiware-deps.ts). */
   readonly fiwareDeps: FiwareDeps;
+  /** FIWARE-style trust lists (EBSI TIL/TIR v4→v3, Gaia-X), sharing the fetcher and the DID resolver (tokenDeps.dids). */
+  readonly trustRegistries: TrustRegistries;
   /** True once the client list has loaded. */
   ready(): boolean;
   /** True when a write probe of the store succeeds (readiness().components.store). */
@@ -185,6 +190,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   const requestObjectIdentity = backend.identity.certificate ? identityFromCertificate(backend.identity.certificate, identity) : undefined;
 
   if (backend.outbound.allowInsecure) log.warn({}, 'verifier.backend.outbound.allowInsecure is on: client-supplied URLs may use http: and private addresses (development only)');
+  if (backend.did.webAllowHttp) log.warn({}, 'verifier.backend.did.webAllowHttp is on: did:web documents are fetched over http: (development and tests only)');
   const metrics = options.metrics;
   const fetcher = createFetcher({
     allowInsecure: backend.outbound.allowInsecure,
@@ -232,6 +238,12 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
   const store = options.store ?? (await createConfiguredStore(config, clock, log));
   const probeKey = `health-probe:${randomBytes(12).toString('base64url')}`;
   const { security, cache } = backend;
+  // did:key, did:jwk, did:web (holders, clients; FIWARE paths use tokenDeps.dids too)
+  const dids = createDidResolver({
+    web: { fetch, timeoutMs: backend.did.webTimeoutMs, maxDocumentBytes: backend.did.webMaxDocumentBytes, allowHttp: backend.did.webAllowHttp },
+    cacheTtlMs: backend.did.cacheTtlSeconds * 1000,
+    now,
+  });
   const tokenDeps: TokenEndpointDeps = {
     clock,
     store,
@@ -242,7 +254,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
       maxAssertionLifetimeSeconds: security.maxAssertionLifetimeSeconds,
       acceptMillisecondTimestamps: security.acceptMillisecondTimestamps,
     },
-    clientKeys: createClientKeyResolver({ issuer, fetch, ttlMs: cache.clientJwksTtlSeconds * 1000, now }),
+    clientKeys: createClientKeyResolver({ issuer, fetch, ttlMs: cache.clientJwksTtlSeconds * 1000, now, dids }),
     presentationPolicy: { clockSkewSeconds: security.clockSkewSeconds, acceptMillisecondTimestamps: security.acceptMillisecondTimestamps },
     issuers: createTrustedIssuersRegistry({ baseUrl: framework.trustedIssuersListUrl, fetch, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now }),
     revocation: framework.revokedCredentialListUrl ? createRevocationList({ url: framework.revokedCredentialListUrl, fetch, ttlMs: cache.revokedListTtlSeconds * 1000, failureTtlMs: cache.failureTtlSeconds * 1000, now }) : undefined,
@@ -251,6 +263,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     formats: { legacy: framework.legacyReadEnabled, bumped: framework.bumpedReadEnabled },
     x5c,
     credentials: createCredentialCache(),
+    dids,
     tokenPolicy: {
       issuer,
       accessTokenTyp: backend.accessToken.typ,
@@ -316,7 +329,9 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     demo,
     store,
     fiwareServices,
-    fiwareDeps: createFiwareDeps({ tokenDeps, services: fiwareServices, fetch, trustedIssuersTtlMs: cache.trustedIssuersTtlSeconds * 1000 }),
+    // DIDs of FIWARE holders and clients (request objects, client assertions): the DID method registry.
+    fiwareDeps: createFiwareDeps({ tokenDeps, services: fiwareServices, fetch, trustedIssuersTtlMs: cache.trustedIssuersTtlSeconds * 1000, resolveDidKey: (didUrl) => dids.resolveKey(didUrl) }),
+    trustRegistries: createTrustRegistries({ fetch, dids, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now }),
     ready: () => clients.loadedAt !== undefined,
     storeHealthy: async () => (await probeStore(store, probeKey)) === undefined,
     async readiness() {

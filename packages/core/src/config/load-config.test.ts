@@ -629,6 +629,13 @@ describe('value checks', () => {
     throwsConfigError(() => loadConfig({ env: { LOG_LEVEL: 'verbose' } }), 'logLevel');
   });
 
+  test('DID resolution keys (verifier.backend.did.*) have defaults, bind from env and are range-checked', () => {
+    assert.deepEqual(loadConfig({ env: {} }).verifier.backend.did, { cacheTtlSeconds: 300, webTimeoutMs: 2500, webMaxDocumentBytes: 65536, webAllowHttp: false });
+    const c = loadConfig({ env: { VERIFIER_BACKEND_DID_CACHE_TTL_SECONDS: '60', VERIFIER_BACKEND_DID_WEB_TIMEOUT_MS: '1000', VERIFIER_BACKEND_DID_WEB_MAX_DOCUMENT_BYTES: '4096', VERIFIER_BACKEND_DID_WEB_ALLOW_HTTP: 'true' } });
+    assert.deepEqual(c.verifier.backend.did, { cacheTtlSeconds: 60, webTimeoutMs: 1000, webMaxDocumentBytes: 4096, webAllowHttp: true });
+    throwsConfigError(() => loadConfig({ env: { VERIFIER_BACKEND_DID_WEB_MAX_DOCUMENT_BYTES: '10' } }), 'verifier.backend.did.webMaxDocumentBytes', /between 1024 and 1048576/);
+  });
+
   test('numeric keys are range-checked', () => {
     throwsConfigError(() => loadConfig({ env: { VERIFIER_BACKEND_OUTBOUND_TIMEOUT_MS: '50' } }), 'verifier.backend.outbound.timeoutMs', /between 100 and 10000/);
     throwsConfigError(() => loadConfig({ env: { VERIFIER_BACKEND_CACHE_STATUS_LIST_TTL_SECONDS: '0' } }), 'verifier.backend.cache.statusListTtlSeconds');

@@ -34,7 +34,7 @@ test('the key table lists YAML paths and IN2 Helm env-var names', () => {
 test('the schema applies leaf defaults to an empty skeleton', () => {
   const parsed = verifierConfigSchema.parse({
     server: {},
-    verifier: { backend: { identity: {}, trustFrameworks: [], x509: {}, outbound: {}, accessToken: {}, idToken: {}, refreshToken: {}, login: {}, requestObject: {}, security: {}, cache: {} }, frontend: { urls: {}, colors: {}, assets: {} } },
+    verifier: { backend: { identity: {}, trustFrameworks: [], x509: {}, outbound: {}, did: {}, accessToken: {}, idToken: {}, refreshToken: {}, login: {}, requestObject: {}, security: {}, cache: {} }, frontend: { urls: {}, colors: {}, assets: {} } },
   });
   assert.equal(parsed.server.port, 8080);
   assert.equal(parsed.verifier.backend.outbound.timeoutMs, 2500);

@@ -579,6 +579,28 @@ export const verifierConfigSchema = z.object({
           description: 'Timeout of each outbound HTTP request, in milliseconds.',
         }),
       }),
+      did: z.object({
+        cacheTtlSeconds: documented(int(1, MAX_TTL, 300), {
+          type: `integer 1–${MAX_TTL}`,
+          default: '`300`',
+          description: 'How long a resolved DID document (did:web; did:key and did:jwk are decoded locally) is reused, in seconds; failures (not found, unreachable, unusable document) are remembered for min(this, 10 s), never as a document. At most 1,000 DIDs are cached.',
+        }),
+        webTimeoutMs: documented(int(100, 10000, 2500), {
+          type: 'integer 100–10000',
+          default: '`2500`',
+          description: 'Timeout of a did:web document fetch (connect + headers + body), in milliseconds; did:web documents are fetched as untrusted URLs (https, public addresses only, no redirects).',
+        }),
+        webMaxDocumentBytes: documented(int(1024, 1048576, 65536), {
+          type: 'integer 1024–1048576',
+          default: '`65536`',
+          description: 'Size cap of a did:web document, in bytes; a larger one fails resolution (401 `ERR_DID_RESOLUTION_FAILED`).',
+        }),
+        webAllowHttp: documented(bool(false), {
+          type: 'boolean',
+          default: '`false`',
+          description: 'Fetch did:web documents over `http:` instead of `https:` — tests and local development against a loopback host only, together with `outbound.allowInsecure`; never in production (an http document proves nothing about the DID).',
+        }),
+      }),
       accessToken: z.object({
         typ: documented(choice(['JWT', 'at+jwt'] as const, 'JWT'), {
           type: 'JWT | at+jwt',
@@ -983,6 +1005,7 @@ export interface VerifierConfig {
       /** Absolute path of the PEM trust-anchor file. */
       readonly x509: { readonly trustAnchors?: string };
       readonly outbound: { readonly allowInsecure: boolean; readonly timeoutMs: number };
+      readonly did: { readonly cacheTtlSeconds: number; readonly webTimeoutMs: number; readonly webMaxDocumentBytes: number; readonly webAllowHttp: boolean };
       readonly accessToken: { readonly typ: 'JWT' | 'at+jwt'; readonly expiresInSeconds: number; readonly recordMachineTokens: boolean };
       readonly idToken: { readonly expiresInSeconds: number };
       readonly refreshToken: { readonly expiresInSeconds: number };

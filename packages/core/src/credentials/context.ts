@@ -2,7 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { DecodedJws } from '../jose/jws.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { TrustedIssuersRegistry } from '../trust/trusted-issuers.ts';
+import type { TrustedIssuerRecord, TrustedIssuersRegistry } from '../trust/trusted-issuers.ts';
 import type { RevocationList } from '../trust/revocation-list.ts';
 import type { StatusListChecker } from '../trust/status-list.ts';
 import type { TokenStatusListChecker } from '../trust/token-status-list.ts';
@@ -11,6 +11,7 @@ import type { CredentialKind, LearCredential } from './lear-credential.ts';
 import type { CachedCredential, CredentialCache } from './credential-cache.ts';
 import type { SentCredentialQuery } from '../oauth/oid4vp/sent-queries.ts';
 import type { VerifiedSdJwt } from './sd-jwt/verify-sd-jwt.ts';
+import type { DidResolver } from '../did/resolver.ts';
 
 /** Verifies an `x5c` chain to the configured trust anchors at a time (cached; see keys/x509.ts). */
 export type X5cVerifier = (x5c: unknown, nowMs: number) => VerifiedChain;
@@ -44,6 +45,11 @@ export interface PresentationDeps {
   x5c: X5cVerifier;
   /** Reuses decoding and signature verification of credentials seen before (optional). */
   credentials?: CredentialCache;
+  /**
+   * Resolves holder DIDs other than did:key (did:jwk, did:web). Absent: an offline resolver
+   * (did:key, did:jwk only). did:key holders are decoded directly either way.
+   */
+  dids?: DidResolver;
 }
 
 interface PresentationInputCommon {
@@ -77,7 +83,9 @@ export interface PresentationState {
   /** Cache entry of the credential (set when a cache is configured). */
   vcCache?: CachedCredential;
   credential?: LearCredential;
-  /** DID (did:key) of the presenter whose key verified the VP. */
+  /** The issuer's TIL entry (set by issuer-trusted; its attributes' claim restrictions are checked next). */
+  issuerRecord?: TrustedIssuerRecord;
+  /** DID (did:key, did:jwk, did:web) of the presenter whose key verified the VP. */
   holderDid?: string;
   holderKey?: KeyObject;
   /** SD-JWT VC answers: the verified presentation (its issuer JWT is `vc`). */

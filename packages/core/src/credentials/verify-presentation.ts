@@ -16,6 +16,7 @@ import { checkPresentationTime } from './checks/check-presentation-time.ts';
 import { checkPresentationSession } from './checks/check-presentation-session.ts';
 import { checkHolderBinding } from './checks/check-holder-binding.ts';
 import { checkIssuerTrusted } from './checks/check-issuer-trusted.ts';
+import { checkClaimRestrictionsStep } from './checks/check-claim-restrictions.ts';
 import { checkVcSignature } from './checks/check-vc-signature.ts';
 import { checkRevocation } from './checks/check-revocation.ts';
 import { checkMandator } from './checks/check-mandator.ts';
@@ -31,6 +32,7 @@ export const PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = [
   checkPresentationTime,
   checkHolderBinding,
   checkIssuerTrusted,
+  checkClaimRestrictionsStep,
   checkVcSignature,
   checkRevocation,
   checkMandator,
@@ -47,7 +49,7 @@ export const WALLET_PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = 
 /**
  * An SD-JWT VC answer (wallet leg): the SD-JWT steps (which authenticate issuer and holder), then
  * the very steps of the JWT path on the mapped credential — kind, answered query, format gate,
- * validity, holder, TIL issuer (credentialsType, validFor), revocation (incl. the Token Status
+ * validity, holder, TIL issuer (credentialsType, validFor), its claim restrictions, revocation (incl. the Token Status
  * List), mandator.
  */
 export const SD_JWT_PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = [
@@ -58,6 +60,7 @@ export const SD_JWT_PRESENTATION_CHECKS: readonly Step<PresentationContext>[] = 
   checkCredentialTime,
   checkSdJwtHolder,
   checkIssuerTrusted,
+  checkClaimRestrictionsStep,
   checkRevocation,
   checkMandator,
 ];

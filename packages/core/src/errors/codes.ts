@@ -87,10 +87,23 @@ export const ERROR_CODES = {
   ERR_VC_SIGNATURE: e('invalid_client', 401, 'The credential signature does not verify with its x5c leaf certificate.'),
   ERR_VC_CERTIFICATE: e('invalid_client', 401, 'The x5c chain is missing, malformed, outside its validity, or not anchored in a trusted root.'),
   ERR_VC_ORGANIZATION_MISMATCH: e('invalid_client', 401, 'The certificate organizationIdentifier (2.5.4.97) differs from the did:elsi issuer.'),
+  ERR_CREDENTIAL_CLAIM_NOT_ALLOWED: e('invalid_client', 401, 'A credential claim has a value the issuer may not attest: the claim restrictions (`claims[].allowedValues`) of its TIL attributes for the credential type, valid now, are not met — or a restriction is malformed or uses a JSONPath outside the supported subset (fail closed).'),
+  ERR_PARTICIPANT_NOT_TRUSTED: e('invalid_client', 401, 'The credential issuer is not a participant of any trusted participants list of its credential type (EBSI TIR: 404 on v4 and v3; Gaia-X: no did:web `publicKeyJwk.x5u`, or the registry refuses the chain).'),
   ERR_MANDATOR_NOT_TRUSTED: e('invalid_client', 401, 'The mandator organisation is not in the Trusted Issuers List.'),
   ERR_VC_ENVELOPE: e('invalid_client', 401, 'A VCDM 2.0 (bumped) JWT VC is not a `vc+jwt` JWS with its claims at the root, the VCDM 2.0 `@context` first and a `cnf.jwk`.'),
   ERR_FORMAT_LEGACY_CLOSED: e('legacy_format_sunset_closed', 410, 'The legacy LEAR credential family is no longer accepted (`trustFrameworks[i].legacyReadEnabled: false`); answered as application/problem+json.'),
   ERR_FORMAT_BUMPED_DISABLED: e('bumped_format_temporarily_disabled', 503, 'The bumped (VCDM 2.0 / SD-JWT) credential family is switched off (`trustFrameworks[i].bumpedReadEnabled: false`); answered as application/problem+json.'),
+
+  // --- DID resolution (did/resolver.ts: did:key, did:jwk, did:web) -------------------------------
+  // The DID is chosen by the presenter (holder, client, issuer), so a DID that cannot be resolved —
+  // including an unreachable did:web host — is the presenter's failure (401), never a 503: a 503
+  // would tell the client to retry and let anyone with a dead domain raise our outage alarms.
+  ERR_DID_INVALID: e('invalid_client', 401, 'The DID (or DID URL) is malformed, or its method-specific id is not a usable key (did:key of another key type than Ed25519/P-256/P-384, did:jwk that is not a public JWK, did:web that names no host).'),
+  ERR_DID_UNSUPPORTED_METHOD: e('invalid_client', 401, 'The DID method is not one this verifier resolves (did:key, did:jwk, did:web; did:elsi keys come from the x5c chain).'),
+  ERR_DID_NOT_FOUND: e('invalid_client', 401, 'The did:web document does not exist (HTTP 404/410).'),
+  ERR_DID_RESOLUTION_FAILED: e('invalid_client', 401, 'The did:web document could not be fetched (unreachable or non-public host, timeout, `verifier.backend.did.webMaxDocumentBytes` exceeded, HTTP status other than 200/404/410).'),
+  ERR_DID_DOCUMENT_INVALID: e('invalid_client', 401, 'The DID document is not a JSON object whose `id` is the DID, or its verification methods are malformed.'),
+  ERR_DID_KEY_NOT_FOUND: e('invalid_client', 401, 'The DID document has no usable JWK verification method (controlled by the DID) for the kid, or several when the kid names none.'),
 
   // --- authorization endpoint (H2M) ---------------------------------------------------------
   ERR_AUTHZ_CLIENT_UNKNOWN: e('invalid_request', 400, 'Unknown client_id at /oidc/authorize: an error page is shown, never a redirect.'),

@@ -436,3 +436,26 @@ describe('the tracing port (options.trace)', () => {
     assert.equal(s.lastHeaders?.traceparent, undefined);
   });
 });
+
+describe('POST (operator registries: the Gaia-X trust-anchor chain check)', () => {
+  test('sends the body with its content type and length, and reads the answer like a GET', async () => {
+    let received = '';
+    const srv = await startServer((req, res) => {
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (received += c));
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    });
+    const res = await strict({ url: `${srv.base}/v2/api/trustAnchor/chain/file`, purpose: 'operator', maxBytes: 1024, method: 'POST', body: '{"uri":"https://x.example/chain.pem"}', contentType: 'application/json' });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.toString(), '{"ok":true}');
+    assert.equal(srv.lastMethod, 'POST');
+    assert.equal(srv.lastHeaders?.['content-type'], 'application/json');
+    assert.equal(srv.lastHeaders?.['content-length'], String(Buffer.byteLength('{"uri":"https://x.example/chain.pem"}')));
+    assert.equal(received, '{"uri":"https://x.example/chain.pem"}');
+  });
+
+  test('a POST to a local file or an untrusted URL is refused before any I/O', async () => {
+    await assert.rejects(strict({ url: '/etc/hostname', purpose: 'operator', maxBytes: 1024, method: 'POST', body: '{}' }), (e: unknown) => e instanceof FetchError && e.reason === 'blocked');
+    await assert.rejects(insecure({ url: 'https://example.org/x', purpose: 'untrusted', maxBytes: 1024, method: 'POST', body: '{}' }), (e: unknown) => e instanceof FetchError && e.reason === 'blocked');
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The one outbound HTTP client of the Verifier (implements the `Fetcher` port).
  *
- * - GET only, `node:http`/`node:https` with keep-alive agents, never follows redirects.
+ * - GET (POST with a body for operator URLs only), `node:http`/`node:https` with keep-alive
+ *   agents, never follows redirects.
  * - One deadline for the whole exchange (connect + headers + body): slow servers are cut.
  * - Body cap enforced while streaming (and from Content-Length before reading).
  * - 'untrusted' URLs: https only, no userinfo, and every address the host resolves to must
@@ -186,6 +187,7 @@ interface Agents {
 
 function httpGet(url: URL, req: FetchRequest, agent: HttpAgent, timeoutMs: number, extraHeaders: Readonly<Record<string, string>> | undefined): Promise<FetchResponse> {
   const origin = `${url.protocol}//${url.host}`;
+  const body = req.method === 'POST' ? Buffer.from(req.body ?? '') : undefined;
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     let settled = false;
@@ -195,9 +197,14 @@ function httpGet(url: URL, req: FetchRequest, agent: HttpAgent, timeoutMs: numbe
       hostname: url.hostname.replace(/^\[|\]$/g, ''),
       port: url.port || undefined,
       path: `${url.pathname}${url.search}`,
-      method: 'GET',
+      method: req.method ?? 'GET',
       auth: url.username ? decodeURIComponent(`${url.username}:${url.password}`) : undefined,
-      headers: { ...extraHeaders, accept: req.accept ?? 'application/json', 'user-agent': USER_AGENT },
+      headers: {
+        ...extraHeaders,
+        accept: req.accept ?? 'application/json',
+        'user-agent': USER_AGENT,
+        ...(body ? { 'content-type': req.contentType ?? 'application/octet-stream', 'content-length': String(body.length) } : {}),
+      },
       agent,
     });
     const settle = (err: FetchError | undefined, res?: FetchResponse): void => {
@@ -237,7 +244,7 @@ function httpGet(url: URL, req: FetchRequest, agent: HttpAgent, timeoutMs: numbe
       });
       res.on('close', () => network()); // closed before 'end' (no-op after success)
     });
-    client.end();
+    client.end(body);
   });
 }
 
@@ -249,6 +256,9 @@ async function fetchOnce(req: FetchRequest, options: FetcherOptions, agents: Age
   if (!req.url) throw new FetchError('bad_url', 'empty URL');
   const trusted = req.purpose === 'operator';
   const scheme = HAS_SCHEME.exec(req.url)?.[1]?.toLowerCase();
+  if (req.method === 'POST' && (!trusted || scheme === undefined || scheme === 'file')) {
+    throw new FetchError('blocked', 'POST is only allowed to operator http(s) URLs');
+  }
 
   if (scheme === undefined || scheme === 'file') {
     if (!trusted) throw new FetchError('blocked', 'local files may only be read for operator URLs');

@@ -19,6 +19,7 @@ import { checkCredentialType } from '../credentials/checks/check-credential-type
 import { checkCredentialFormat } from '../credentials/checks/check-credential-format.ts';
 import { checkCredentialTime } from '../credentials/checks/check-credential-time.ts';
 import { checkIssuerTrusted } from '../credentials/checks/check-issuer-trusted.ts';
+import { checkClaimRestrictionsStep } from '../credentials/checks/check-claim-restrictions.ts';
 import { checkVcSignature } from '../credentials/checks/check-vc-signature.ts';
 import { checkRevocation } from '../credentials/checks/check-revocation.ts';
 import { checkMandator } from '../credentials/checks/check-mandator.ts';
@@ -133,7 +134,7 @@ const parseCredential: Step<PresentationContext> = {
 
 const b64json = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const standInVp = (vcJwt: string) => `${b64json({ alg: 'ES256', typ: 'JWT' })}.${b64json({ vp: { verifiableCredential: [vcJwt] } })}.AA`;
-const CREDENTIAL_STEPS: ReadonlySet<Step<PresentationContext>> = new Set([checkCredentialType, checkCredentialFormat, checkCredentialTime, checkIssuerTrusted, checkVcSignature, checkRevocation, checkMandator]);
+const CREDENTIAL_STEPS: ReadonlySet<Step<PresentationContext>> = new Set([checkCredentialType, checkCredentialFormat, checkCredentialTime, checkIssuerTrusted, checkClaimRestrictionsStep, checkVcSignature, checkRevocation, checkMandator]);
 
 async function inspectVc(jwt: string, deps: InspectDeps, clock: Clock): Promise<Outcome> {
   const steps = [parseCredential, ...PRESENTATION_CHECKS.filter((s) => CREDENTIAL_STEPS.has(s))];

@@ -23,6 +23,7 @@ export function presentationPrerequisites(parseStep = 'parse-presentation'): Pre
     'presentation-time': [vp],
     'holder-binding': [vp, vc, credential],
     'issuer-trusted': [credential],
+    'claim-restrictions': [credential, { step: 'issuer-trusted', present: (c) => c.state.issuerRecord !== undefined }],
     'vc-signature': [vc, credential],
     // The server fetches no URL named by a credential before its signature has been verified
     // (status lists); inspection keeps that order.

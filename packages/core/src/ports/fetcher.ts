@@ -16,6 +16,12 @@ export interface FetchRequest {
   maxBytes: number;
   timeoutMs?: number;
   accept?: string;
+  /** Default GET. POST is for operator URLs only (registries that are queried by POST, e.g. Gaia-X). */
+  method?: 'GET' | 'POST';
+  /** POST body. */
+  body?: string | Buffer;
+  /** POST body media type. */
+  contentType?: string;
 }
 
 export interface FetchResponse {

@@ -217,3 +217,53 @@ describe('createTrustedIssuersRegistry', () => {
     assert.equal(requests.length, 4);
   });
 });
+
+describe('createTrustedIssuersRegistry: the EBSI v3 fallback (fallbackBaseUrl) and presence-only lists', () => {
+  const V3 = 'http://til.test/v3/issuers/';
+  function fallbackSetup(presenceOnly: boolean, ...answers: FakeAnswer[]) {
+    const clock = fixedClock(T0);
+    const f = fakeFetch(...answers);
+    const registry = createTrustedIssuersRegistry({ baseUrl: BASE, fallbackBaseUrl: V3, presenceOnly, fetch: f.fetch, ttlMs: TTL, now: clock.now });
+    return { clock, registry, urls: () => f.requests.map((r) => r.url) };
+  }
+
+  test('a v4 answer of 200 is used without asking v3', async () => {
+    const { registry, urls } = fallbackSetup(false, json(TIL_DOC));
+    assert.equal((await registry.lookup(DID))?.attributes.length, 2);
+    assert.deepEqual(urls(), [`${BASE}${DID}`]);
+  });
+
+  test('on a v4 transport error or any non-200 answer (404 included) v3 is asked, and its 200 is used', async () => {
+    for (const v4 of [new FetchError('network', 'down'), new FetchError('timeout', 'slow'), json({}, 500), json({}, 404), json({}, 403)]) {
+      const { registry, urls } = fallbackSetup(false, v4, json(TIL_DOC));
+      assert.equal((await registry.lookup(DID))?.attributes.length, 2);
+      assert.deepEqual(urls(), [`${BASE}${DID}`, `${V3}${DID}`]);
+    }
+  });
+
+  test('the issuer is unknown (null, cached briefly) only when v4 and v3 both answer 404', async () => {
+    const { registry, urls, clock } = fallbackSetup(false, NOT_FOUND);
+    assert.equal(await registry.lookup(DID), null);
+    clock.advance(9_999);
+    assert.equal(await registry.lookup(DID), null);
+    assert.equal(urls().length, 2);
+  });
+
+  test('fails closed with 503 when neither version answers 200 and one of them failed (not cached)', async () => {
+    for (const [v4, v3] of [[new FetchError('network', 'down'), NOT_FOUND], [NOT_FOUND, json({}, 503)], [json({}, 500), new FetchError('timeout', 't')], [json({ message: 'rate limited' }), NOT_FOUND]] as const) {
+      const { registry, urls } = fallbackSetup(false, v4, v3, json(TIL_DOC));
+      await assert.rejects(registry.lookup(DID), UNAVAILABLE);
+      assert.equal(urls().length, 2);
+      assert.equal((await registry.lookup(DID))?.did, DID, 'the next lookup fetches again');
+    }
+  });
+
+  test('a presence-only list (EBSI trusted participants) takes any 200 as "known", whatever the body', async () => {
+    for (const body of ['', '<html>', '{"message":"x"}']) {
+      const { registry } = fallbackSetup(true, json(body));
+      assert.deepEqual(await registry.lookup(DID), { did: DID, attributes: [] });
+    }
+    const { registry } = fallbackSetup(true, NOT_FOUND);
+    assert.equal(await registry.lookup(DID), null);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * Trusted Issuers List client (FIWARE TIL, EBSI TIR v4 shape; dome-verifier-wire.md §4.3):
- * `GET {trustedIssuersListUrl}{did}` → `{did, attributes:[{body: base64(JSON{validFor, credentialsType, claims})}]}`.
+ * `GET {trustedIssuersListUrl}{did}` → `{did, attributes:[{body: base64(JSON{validFor, credentialsType, claims})}]}`,
+ * optionally falling back to an EBSI v3 URL (`fallbackBaseUrl`, FIWARE lists: trust/ebsi-registry.ts).
  * 404 means "not trusted"; any other failure fails closed with 503 — including a 200 whose body is
  * not a JSON object with an `attributes` list (a rate-limit or error message must not read as
  * "known issuer, trusted for nothing" and be cached as such). Results are cached with a
@@ -33,6 +34,17 @@ export interface TrustedIssuersRegistry {
 
 export interface TrustedIssuersOptions {
   baseUrl: string;
+  /**
+   * EBSI v3 fallback (FIWARE VCVerifier, fiware-vcverifier.md §6.4): when the `baseUrl` lookup
+   * fails (transport error or any answer but 200), `{fallbackBaseUrl}{did}` is asked. The issuer
+   * is unknown only when both answer 404; neither 200 and a failure → 503. Absent: no fallback
+   * (the DOME TIL, whose configured URL is the full prefix).
+   */
+  fallbackBaseUrl?: string;
+  /** EBSI trusted-participants use: any 200 means "known", the body is not read (attributes []). */
+  presenceOnly?: boolean;
+  /** Names the list in the 503 description; default "the Trusted Issuers List". */
+  name?: string;
   fetch: Fetcher;
   ttlMs: number;
   /** Not-found answers are cached for a shorter time; default min(ttl, 10 s). */
@@ -80,18 +92,22 @@ export function createTrustedIssuersRegistry(options: TrustedIssuersOptions): Tr
   const inflight = new Map<string, Promise<TrustedIssuerRecord | null>>();
   const now = options.now ?? Date.now;
   const negativeTtl = options.negativeTtlMs ?? Math.min(options.ttlMs, 10_000);
+  const name = options.name ?? 'the Trusted Issuers List';
   const unavailable = (detail: string, cause?: unknown) =>
-    new VerifierError('ERR_TRUST_SERVICE_UNAVAILABLE', 'the Trusted Issuers List is unavailable; try again later', { cause: cause ?? new Error(detail) });
+    new VerifierError('ERR_TRUST_SERVICE_UNAVAILABLE', `${name} is unavailable; try again later`, { cause: cause ?? new Error(detail) });
+  const bases = options.fallbackBaseUrl === undefined ? [options.baseUrl] : [options.baseUrl, options.fallbackBaseUrl];
 
-  async function fetchRecord(did: string): Promise<TrustedIssuerRecord | null> {
+  /** One GET: the record, null for a 404, or a thrown 503 VerifierError. */
+  async function fetchAt(url: string, did: string): Promise<TrustedIssuerRecord | null> {
     let res;
     try {
-      res = await options.fetch({ url: `${options.baseUrl}${did}`, purpose: 'operator', maxBytes: MAX_TIL_BYTES, timeoutMs: options.timeoutMs });
+      res = await options.fetch({ url, purpose: 'operator', maxBytes: MAX_TIL_BYTES, timeoutMs: options.timeoutMs });
     } catch (e) {
       throw unavailable(e instanceof FetchError ? e.reason : 'fetch failed', e);
     }
     if (res.status === 404) return null;
     if (res.status !== 200) throw unavailable(`TIL answered HTTP ${res.status}`);
+    if (options.presenceOnly) return { did, attributes: [] };
     let json: Record<string, unknown>;
     try {
       json = parseJsonObject(res.body.toString('utf8'));
@@ -100,6 +116,21 @@ export function createTrustedIssuersRegistry(options: TrustedIssuersOptions): Tr
     }
     if (!Array.isArray(json.attributes)) throw unavailable('TIL answer has no attributes list');
     return parseTrustedIssuer(json, did);
+  }
+
+  /** The first 200 of the base URL and its fallback; null when every one answered 404. */
+  async function fetchRecord(did: string): Promise<TrustedIssuerRecord | null> {
+    let failure: unknown;
+    for (const base of bases) {
+      try {
+        const record = await fetchAt(`${base}${did}`, did);
+        if (record) return record;
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (failure !== undefined) throw failure;
+    return null;
   }
 
   return {

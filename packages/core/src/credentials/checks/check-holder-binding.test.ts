@@ -7,7 +7,11 @@ import type { ErrorCode } from '../../errors/codes.ts';
 import type { PresentationContext, PresentationState } from '../context.ts';
 import { checkHolderBinding } from './check-holder-binding.ts';
 import { jwkThumbprint } from '../../jose/keys.ts';
-import { credentialState, DECODE, loadTestPki, presentationContext, verifierError } from './test-fixtures.ts';
+import { credentialState, DECODE, loadTestPki, presentationContext, presentationDeps, verifierError } from './test-fixtures.ts';
+import type { PresentationDeps } from '../context.ts';
+import { createDidResolver } from '../../did/resolver.ts';
+import { FetchError } from '../../ports/fetcher.ts';
+import { fakeFetch, jsonResponse as json, type FakeAnswer } from '../../shared/fake-fetch.ts';
 
 let holder: P256KeyPair;
 let other: P256KeyPair;
@@ -43,6 +47,12 @@ function ctx(state: PresentationState, presenter?: string): PresentationContext 
 
 function rejects(c: PresentationContext, code: ErrorCode, message: string): void {
   assert.throws(() => checkHolderBinding.run(c), verifierError(code, message));
+  assert.equal(c.state.holderDid, undefined);
+  assert.equal(c.state.holderKey, undefined);
+}
+
+async function rejectsAsync(c: PresentationContext, code: ErrorCode, message: string): Promise<void> {
+  await assert.rejects(async () => checkHolderBinding.run(c), verifierError(code, message));
   assert.equal(c.state.holderDid, undefined);
   assert.equal(c.state.holderKey, undefined);
 }
@@ -204,9 +214,11 @@ describe('checkHolderBinding: refused presentations', () => {
     rejects(ctx({ vp, ...credential(holder.did) }), 'ERR_VP_SIGNATURE', "the presentation signature does not verify with the holder's key");
   });
 
-  test('refuses a holder DID that is not a did:key', () => {
-    const vp = presentation(holder, { header: { kid: 'did:web:machine.example' }, payload: { iss: 'did:web:machine.example', sub: undefined } });
-    rejects(ctx({ vp, ...credential('did:web:machine.example') }), 'ERR_HOLDER_BINDING', 'only did:key holders are supported');
+  test('refuses a holder DID whose method the resolver does not support (did:web without a did:web driver, did:ebsi)', async () => {
+    for (const did of ['did:web:machine.example', 'did:ebsi:zabc']) {
+      const vp = presentation(holder, { header: { kid: did }, payload: { iss: did, sub: undefined } });
+      await rejectsAsync(ctx({ vp, ...credential(did) }), 'ERR_DID_UNSUPPORTED_METHOD', `the DID method "${did.split(':')[1]}" is not supported`);
+    }
   });
 
   test('refuses a did:key that is not a valid P-256 did:key', () => {
@@ -244,5 +256,54 @@ describe('checkHolderBinding: refused presentations', () => {
 
   test('compares the presenter with the bare holder DID: a presenter with a fragment is not the same client', () => {
     rejects(ctx({ vp: presentation(holder), ...credential(holder.did) }, `${holder.did}#key-1`), 'ERR_PRESENTER_NOT_CLIENT', 'the presentation holder is not the authenticated client');
+  });
+});
+
+describe('checkHolderBinding: did:jwk and did:web holders (the DID resolver)', () => {
+  const didJwkOf = (k: P256KeyPair) => `did:jwk:${Buffer.from(JSON.stringify(k.publicJwk)).toString('base64url')}`;
+  const WEB = 'did:web:machine.example.org';
+  const webDoc = (...keys: Array<[string, P256KeyPair]>) => ({
+    id: WEB,
+    verificationMethod: keys.map(([frag, k]) => ({ id: `${WEB}#${frag}`, type: 'JsonWebKey2020', controller: WEB, publicKeyJwk: k.publicJwk })),
+  });
+  const webDeps = (...answers: FakeAnswer[]) => {
+    const f = fakeFetch(...answers);
+    return { deps: presentationDeps({ dids: createDidResolver({ web: { fetch: f.fetch } }) }), requests: f.requests };
+  };
+  const webCtx = (deps: PresentationDeps, vp: DecodedJws, boundTo: string) => presentationContext({ vp, ...credential(boundTo) }, deps);
+
+  test('accepts a VP signed by the did:jwk the credential is bound to (kid did:jwk#0), without any resolver configured', async () => {
+    const did = didJwkOf(holder);
+    const c = ctx({ vp: presentation(holder, { header: { kid: `${did}#0` }, payload: { iss: did, sub: did } }), ...credential(did) });
+    await checkHolderBinding.run(c);
+    assert.equal(c.state.holderDid, did);
+    assert.ok(c.state.holderKey);
+  });
+
+  test('accepts a VP signed by a did:web holder, the kid naming its verification method', async () => {
+    const { deps, requests } = webDeps(json(webDoc(['key-1', other], ['key-2', holder])));
+    const c = webCtx(deps, presentation(holder, { header: { kid: `${WEB}#key-2` }, payload: { iss: WEB, sub: WEB } }), WEB);
+    await checkHolderBinding.run(c);
+    assert.equal(c.state.holderDid, WEB);
+    assert.deepEqual(requests.map((r) => [r.url, r.purpose]), [['https://machine.example.org/.well-known/did.json', 'untrusted']]);
+  });
+
+  test('a kid naming another verification method of the holder than the signing key fails the signature', async () => {
+    const { deps } = webDeps(json(webDoc(['key-1', other], ['key-2', holder])));
+    await rejectsAsync(webCtx(deps, presentation(holder, { header: { kid: `${WEB}#key-1` }, payload: { iss: WEB, sub: WEB } }), WEB), 'ERR_VP_SIGNATURE', "the presentation signature does not verify with the holder's key");
+  });
+
+  test('refuses a did:web holder that cannot be resolved, or whose document has no key for the kid (401, nothing recorded)', async () => {
+    const vp = presentation(holder, { header: { kid: `${WEB}#key-9` }, payload: { iss: WEB, sub: WEB } });
+    await rejectsAsync(webCtx(webDeps(new FetchError('network', 'down')).deps, vp, WEB), 'ERR_DID_RESOLUTION_FAILED', 'the did:web document could not be fetched (network)');
+    await rejectsAsync(webCtx(webDeps(json({}, 404)).deps, vp, WEB), 'ERR_DID_NOT_FOUND', 'the did:web document does not exist (HTTP 404)');
+    await rejectsAsync(webCtx(webDeps(json(webDoc(['key-1', holder]))).deps, vp, WEB), 'ERR_DID_KEY_NOT_FOUND', 'the DID document has no usable verification method with this id');
+  });
+
+  test('a did:web holder still has to be the credential holder and the presenter', async () => {
+    const { deps } = webDeps(json(webDoc(['key-1', holder])));
+    const vp = presentation(holder, { header: { kid: `${WEB}#key-1` }, payload: { iss: WEB, sub: WEB } });
+    await rejectsAsync(webCtx(deps, vp, holder.did), ...ANOTHER_KEY);
+    await rejectsAsync(presentationContext({ vp, ...credential(WEB) }, deps, { presenter: 'did:web:other.example' }), 'ERR_PRESENTER_NOT_CLIENT', 'the presentation holder is not the authenticated client');
   });
 });

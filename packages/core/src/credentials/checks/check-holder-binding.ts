@@ -1,14 +1,17 @@
 /**
  * Step 5 — holder binding (dome-verifier-wire.md §4.5, V2 rules, tightened):
- * the VP is signed by the holder's key — did:key from header `kid` / `iss` / `sub` (all that
- * are present must agree), or an embedded header `jwk` (the IN2 Java client dialect) — and that
+ * the VP is signed by the holder's key — a DID from header `kid` / `iss` / `sub` (all that
+ * are present must agree): did:key decoded here (P-256, ES256), did:jwk / did:web through the
+ * DID resolver (`deps.dids`; the kid selects the verification method; ES256/ES384/EdDSA) — or
+ * an embedded header `jwk` (the IN2 Java client dialect) — and that
  * holder is the one the credential is bound to: `credentialSubject.id` → VC `sub` →
  * `mandatee.id`, and the `cnf.jwk` thumbprint when the credential carries one. When the flow
  * names a presenter (M2M: the authenticated client_id), the holder must be that presenter.
  */
 import type { KeyObject } from 'node:crypto';
 import { isDidKey, jwkToDidKey, stripFragment } from '@dome-verifier/did-key';
-import { verifyJws } from '../../jose/jws.ts';
+import { verifyJws, type JwsAlg } from '../../jose/jws.ts';
+import { createDidResolver } from '../../did/resolver.ts';
 import { importPublicJwk, jwkThumbprint, exportPublicJwk } from '../../jose/keys.ts';
 import { publicKeyOfDidKey } from '../../keys/did-key-cache.ts';
 import { VerifierError } from '../../errors/verifier-error.ts';
@@ -20,11 +23,16 @@ import { boundDid, type LearCredential } from '../lear-credential.ts';
 const asDid = (v: unknown): string | undefined => (typeof v === 'string' && v.startsWith('did:') ? stripFragment(v) : undefined);
 const binding = (msg: string) => new VerifierError('ERR_HOLDER_BINDING', msg);
 
+/** Algorithms of VPs signed by a resolved (did:jwk / did:web) holder key; a did:key holder signs ES256. */
+export const RESOLVED_HOLDER_ALGORITHMS = ['ES256', 'ES384', 'EdDSA'] as const;
+const OFFLINE_DIDS = createDidResolver();
+
 export const checkHolderBinding: Step<PresentationContext> = {
   name: 'holder-binding',
-  run({ input, state }) {
-    const { vp, vc, credential } = state;
-    if (!vp || !vc || !credential) return;
+  // Synchronous for did:key and header-jwk holders (the DOME paths); a promise only when a DID must be resolved.
+  run(ctx): void | Promise<void> {
+    const { vp, vc, credential } = ctx.state;
+    if (!vp || !vc || !credential) return undefined;
     const named = [asDid(vp.header.kid), asDid(vp.payload.iss), asDid(vp.payload.sub)].filter((d): d is string => d !== undefined);
     let signerDid = named[0];
     if (named.some((d) => d !== signerDid)) throw binding('the presentation names two different holders (kid, iss, sub)');
@@ -50,31 +58,41 @@ export const checkHolderBinding: Step<PresentationContext> = {
         throw binding('the presentation header kid is not the JWK thumbprint of its jwk');
       }
       signerDid ??= jwkDid;
-    } else if (signerDid !== undefined) {
-      if (!isDidKey(signerDid)) throw binding('only did:key holders are supported');
+    } else if (signerDid !== undefined && isDidKey(signerDid)) {
       try {
         key = publicKeyOfDidKey(signerDid);
       } catch {
         throw binding('the holder did:key is not a valid P-256 did:key');
       }
+    } else if (signerDid !== undefined) {
+      // did:jwk, did:web, …: the resolver finds the key the kid names (or the DID's only key)
+      const holder = signerDid;
+      const kid = vp.header.kid;
+      const didUrl = typeof kid === 'string' && kid.startsWith('did:') ? kid : typeof kid === 'string' && kid.length > 0 ? `${holder}#${kid.replace(/^#/, '')}` : holder;
+      return (ctx.deps.dids ?? OFFLINE_DIDS).resolveKey(didUrl).then((resolved) => bindHolder(ctx, resolved.key, holder, RESOLVED_HOLDER_ALGORITHMS));
     } else {
       throw binding('the presentation does not identify its holder (kid, iss, sub or jwk)');
     }
-
-    try {
-      verifyJws(vp, key, { algorithms: ['ES256'] });
-    } catch {
-      throw new VerifierError('ERR_VP_SIGNATURE', "the presentation signature does not verify with the holder's key");
-    }
-
-    assertCredentialHolder(credential, vc.payload, key, signerDid);
-    if (input.presenter !== undefined && signerDid !== input.presenter) {
-      throw new VerifierError('ERR_PRESENTER_NOT_CLIENT', 'the presentation holder is not the authenticated client');
-    }
-    state.holderDid = signerDid;
-    state.holderKey = key;
+    bindHolder(ctx, key, signerDid, ['ES256']);
+    return undefined;
   },
 };
+
+/** The VP verifies with the holder key, the credential is bound to that holder, the holder is the presenter. */
+function bindHolder({ input, state }: PresentationContext, key: KeyObject, signerDid: string | undefined, algorithms: readonly JwsAlg[]): void {
+  const { vp, vc, credential } = state;
+  try {
+    verifyJws(vp!, key, { algorithms });
+  } catch {
+    throw new VerifierError('ERR_VP_SIGNATURE', "the presentation signature does not verify with the holder's key");
+  }
+  assertCredentialHolder(credential!, vc!.payload, key, signerDid);
+  if (input.presenter !== undefined && signerDid !== input.presenter) {
+    throw new VerifierError('ERR_PRESENTER_NOT_CLIENT', 'the presentation holder is not the authenticated client');
+  }
+  state.holderDid = signerDid;
+  state.holderKey = key;
+}
 
 function thumbprintOf(jwk: unknown): string | undefined {
   try {

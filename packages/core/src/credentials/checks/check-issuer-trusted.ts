@@ -23,5 +23,6 @@ export const checkIssuerTrusted: Step<PresentationContext> = {
     if (matching.length === 0) throw new VerifierError('ERR_ISSUER_TYPE_NOT_ALLOWED', 'the issuer is not trusted for this credential type');
     const current = matching.some((a) => (a.validFrom === undefined || a.validFrom <= now) && (a.validTo === undefined || now < a.validTo));
     if (!current) throw new VerifierError('ERR_ISSUER_TYPE_NOT_ALLOWED', 'the issuer is not trusted for this credential type at this time (validFor)');
+    state.issuerRecord = record; // its claim restrictions are the next step's (check-claim-restrictions.ts)
   },
 };

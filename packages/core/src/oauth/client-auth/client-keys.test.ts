@@ -11,6 +11,7 @@ import { fakeFetch, jsonResponse as json, type FakeAnswer } from '../../shared/f
 import type { ErrorCode } from '../../errors/codes.ts';
 import type { RegisteredClient } from '../../trust/trusted-services.ts';
 import { createClientKeyResolver } from './client-keys.ts';
+import { createDidResolver } from '../../did/resolver.ts';
 
 interface P256KeyPair {
   did: string;
@@ -314,5 +315,54 @@ describe('createClientKeyResolver: JWKS endpoint failures', () => {
     clock.advance(REFETCH);
     await rejects(resolver.keysFor(remote, header({ kid: 'new' })), ...UNREACHABLE);
     sameKey((await resolver.keysFor(remote, header({ kid: 'a' })))[0], a); // the cached JWKS is still served
+  });
+});
+
+describe('createClientKeyResolver: did:jwk and did:web clients (the DID resolver)', () => {
+  const machine = generateP256();
+  const other = generateP256();
+  const didJwk = `did:jwk:${Buffer.from(JSON.stringify(machine.publicJwk)).toString('base64url')}`;
+  const WEB = 'did:web:machine.example.org';
+  const webDoc = json({ id: WEB, verificationMethod: [
+    { id: `${WEB}#k1`, type: 'JsonWebKey2020', controller: WEB, publicKeyJwk: machine.publicJwk },
+    { id: `${WEB}#k2`, type: 'JsonWebKey2020', controller: WEB, publicKeyJwk: other.publicJwk },
+  ] });
+  function didSetup(...answers: FakeAnswer[]) {
+    const f = fakeFetch(...answers);
+    const resolver = createClientKeyResolver({ issuer: ISSUER, fetch: f.fetch, ttlMs: TTL, now: fixedClock(T0).now, dids: createDidResolver({ web: { fetch: f.fetch } }) });
+    return { resolver, requests: f.requests };
+  }
+
+  test('a did:jwk client key comes from the client_id itself (kid absent, the DID, or did#0), never fetched', async () => {
+    const { resolver, requests } = didSetup(new Error('no fetch expected'));
+    for (const kid of [undefined, didJwk, `${didJwk}#0`]) {
+      const keys = await resolver.keysFor(client(didJwk, 'https://elsewhere.example/jwks'), header(kid === undefined ? {} : { kid }));
+      assert.equal(keys.length, 1);
+      sameKey(keys[0], machine);
+    }
+    assert.equal(requests.length, 0);
+  });
+
+  test('a did:web client key is the verification method its kid names, from the guarded fetch of its DID document', async () => {
+    const { resolver, requests } = didSetup(webDoc);
+    sameKey((await resolver.keysFor(client(WEB, undefined), header({ kid: `${WEB}#k2` })))[0], other);
+    sameKey((await resolver.keysFor(client(WEB, undefined), header({ kid: `${WEB}#k1`, jwk: machine.publicJwk })))[0], machine);
+    assert.deepEqual(requests.map((r) => [r.url, r.purpose]), [['https://machine.example.org/.well-known/did.json', 'untrusted']]);
+  });
+
+  test('refuses a kid of another DID, an unknown fragment, a foreign embedded jwk and an unresolvable DID', async () => {
+    const { resolver } = didSetup(webDoc);
+    await rejects(resolver.keysFor(client(WEB, undefined), header({ kid: `${machine.did}` })), 'ERR_ASSERTION_KEY_NOT_FOUND', 'the assertion kid is not a key of the client DID');
+    await rejects(resolver.keysFor(client(WEB, undefined), header({ kid: `${WEB}#k9` })), 'ERR_DID_KEY_NOT_FOUND', 'the DID document has no usable verification method with this id');
+    await rejects(resolver.keysFor(client(WEB, undefined), header({ kid: `${WEB}#k1`, jwk: other.publicJwk })), 'ERR_ASSERTION_HEADER', 'the embedded jwk is not the key of the client DID');
+    await rejects(resolver.keysFor(client(WEB, undefined), header({})), 'ERR_DID_KEY_NOT_FOUND', 'the DID document has several verification methods; the kid must name one');
+    const down = didSetup(new FetchError('timeout', 'slow'));
+    await rejects(down.resolver.keysFor(client(WEB, undefined), header({ kid: `${WEB}#k1` })), 'ERR_DID_RESOLUTION_FAILED', 'the did:web document could not be fetched (timeout)');
+  });
+
+  test('without a configured resolver, a did:jwk client still works offline and a did:web client is an unsupported method', async () => {
+    const { resolver } = setup(new Error('no fetch expected'));
+    sameKey((await resolver.keysFor(client(didJwk, undefined), header({})))[0], machine);
+    await rejects(resolver.keysFor(client(WEB, undefined), header({ kid: `${WEB}#k1` })), 'ERR_DID_UNSUPPORTED_METHOD', 'the DID method "web" is not supported');
   });
 });

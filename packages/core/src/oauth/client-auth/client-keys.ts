@@ -1,5 +1,7 @@
 /**
- * Where a client's assertion key comes from: a did:key client_id is decoded locally; a
+ * Where a client's assertion key comes from: a did:key client_id is decoded locally; a did:jwk
+ * or did:web client_id is resolved by the DID resolver (the kid names the verification method;
+ * did:web documents are fetched through the SSRF guard and cached there); a
  * `jwkSetUrl` that points at our own `/oidc/did/{did}` is decoded locally too (IN2 made an HTTP
  * self-call); any other `jwkSetUrl` is fetched through the SSRF guard, cached, and re-fetched at
  * most once a minute when an unknown `kid` appears. An embedded header `jwk` is never trusted
@@ -16,6 +18,11 @@ import { VerifierError } from '../../errors/verifier-error.ts';
 import { BoundedCache } from '../../shared/bounded-cache.ts';
 import { isRecord, parseJsonObject } from '../../shared/json.ts';
 import type { RegisteredClient } from '../../trust/trusted-services.ts';
+import { createDidResolver, type DidResolver } from '../../did/resolver.ts';
+
+/** Client ids resolved as DIDs (besides did:key, decoded below): their key is the DID's, any jwkSetUrl is ignored. */
+const RESOLVED_DID_METHODS = ['did:jwk:', 'did:web:'];
+const OFFLINE_DIDS = createDidResolver();
 
 export interface ClientKeyResolver {
   /** Candidate verification keys for an assertion header (usually exactly one). */
@@ -24,6 +31,8 @@ export interface ClientKeyResolver {
 
 export interface ClientKeyResolverOptions {
   issuer: string;
+  /** Resolves did:jwk / did:web client ids. Absent: an offline resolver (did:key, did:jwk). */
+  dids?: DidResolver;
   fetch: Fetcher;
   ttlMs: number;
   now?: () => number;
@@ -55,6 +64,22 @@ function didKeyCandidate(did: string, header: JwsHeader): KeyObject[] {
   } catch {
     throw notFound('the client did:key is not a valid P-256 did:key');
   }
+}
+
+/** The key of a did:jwk / did:web client: the verification method the kid names (or the DID's only one). */
+async function resolvedDidCandidate(dids: DidResolver, did: string, header: JwsHeader): Promise<KeyObject[]> {
+  if (header.kid !== undefined && stripFragment(header.kid) !== did) throw notFound('the assertion kid is not a key of the client DID');
+  const resolved = await dids.resolveKey(header.kid ?? did);
+  if (header.jwk !== undefined) {
+    let same = false;
+    try {
+      same = jwkThumbprint(header.jwk) === jwkThumbprint(resolved.jwk);
+    } catch {
+      same = false;
+    }
+    if (!same) throw new VerifierError('ERR_ASSERTION_HEADER', 'the embedded jwk is not the key of the client DID');
+  }
+  return [resolved.key];
 }
 
 export function createClientKeyResolver(options: ClientKeyResolverOptions): ClientKeyResolver {
@@ -127,6 +152,7 @@ export function createClientKeyResolver(options: ClientKeyResolverOptions): Clie
   return {
     async keysFor(client, header) {
       if (isDidKey(client.clientId)) return didKeyCandidate(client.clientId, header);
+      if (RESOLVED_DID_METHODS.some((m) => client.clientId.startsWith(m))) return resolvedDidCandidate(options.dids ?? OFFLINE_DIDS, client.clientId, header);
       const url = client.jwkSetUrl;
       if (!url) throw notFound('the client has no jwkSetUrl');
       if (url.startsWith(selfPrefix)) {
