@@ -234,3 +234,18 @@ test('a wallet answer for an unknown state is refused (400 ERR_LOGIN_UNKNOWN)', 
   assert.equal(res.status, 400);
   assert.match(String(res.json.error_description), /no login session/);
 });
+
+test('a marketplace identified by did:jwk signs its request object and its client assertion (kid did:jwk:…#0), resolved by the DID method registry', async () => {
+  const m = newMachine();
+  const did = `did:jwk:${Buffer.from(JSON.stringify({ kty: 'EC', crv: 'P-256', x: m.publicJwk.x, y: m.publicJwk.y })).toString('base64url')}`;
+  const jwkClient = { ...m, did };
+  const opened = await openLoginQr({ iss: did }, { signer: jwkClient, kid: `${did}#0` });
+  assert.equal(opened.status, 200, opened.body.slice(0, 300));
+  const login = opened.login!;
+  assert.equal((await h.wallet(login.authRequest)).status, 200);
+  const view = await h.w.runtime.logins.viewForBrowser(decodeURIComponent(login.cookie.slice(login.cookie.indexOf('=') + 1)), login.state);
+  const code = new URL(view!.redirectTo!).searchParams.get('code')!;
+  const assertion = h.assertion({ signer: jwkClient, kid: `${did}#0`, claims: { iss: did, sub: did } });
+  const token = await h.postForm('/token', { grant_type: 'authorization_code', code, client_id: did, client_assertion_type: JWT_BEARER, client_assertion: assertion });
+  assert.equal(token.status, 200, JSON.stringify(token.json));
+});
