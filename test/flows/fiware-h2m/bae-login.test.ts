@@ -249,3 +249,12 @@ test('a marketplace identified by did:jwk signs its request object and its clien
   const token = await h.postForm('/token', { grant_type: 'authorization_code', code, client_id: did, client_assertion_type: JWT_BEARER, client_assertion: assertion });
   assert.equal(token.status, 200, JSON.stringify(token.json));
 });
+
+test('a FIWARE login code is refused at /oidc/token even by a DOME client with the same client_id and redirect_uri (400 invalid_grant), and stays usable here', async () => {
+  const { code } = await completedLogin();
+  const dome = await h.postForm('/oidc/token', { grant_type: 'authorization_code', code, client_id: 'bae', redirect_uri: BAE_CALLBACK });
+  assert.equal(dome.status, 400, JSON.stringify(dome.json));
+  assert.equal(dome.json.error, 'invalid_grant');
+  assert.equal(dome.json.access_token, undefined);
+  assert.equal((await exchange(code)).status, 200);
+});

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createVpJwt } from '@dome-verifier/client';
 import { signJws } from '@dome-verifier/core';
+import { trustedServiceEntry } from '@dome-verifier/dev-issuer';
 import { createWorld, decodePart, newMachine, type MachineClient, type World } from '../../support/world.ts';
 
 export const BAE_CALLBACK = 'https://market.example/auth/vc/callback';
@@ -54,7 +55,10 @@ export function openId4VpQuery(url: string): URLSearchParams {
 export async function createH2mWorld(o: { baeCallback?: string; bae?: MachineClient } = {}): Promise<H2mWorld> {
   const bae = o.bae ?? newMachine();
   const user = newMachine();
-  const w = await createWorld({ listen: true, tilOverHttp: true, env: { VERIFIER_FIWARE_SERVICES: JSON.stringify(o.baeCallback ? SERVICES.map((s) => (s.id === 'bae' ? { ...s, redirectUris: [o.baeCallback] } : s)) : SERVICES), VERIFIER_BACKEND_OUTBOUND_ALLOWINSECURE: 'true' } });
+  // A DOME public client whose client_id equals the FIWARE service id `bae`, with the same
+  // redirect URI: DOME and FIWARE codes must still not cross (see bae-login.test.ts).
+  const { jwkSetUrl: _none, ...domeTwin } = trustedServiceEntry({ clientId: 'bae', url: 'https://market.example', issuerUrl: 'http://127.0.0.1', grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [BAE_CALLBACK] });
+  const w = await createWorld({ listen: true, tilOverHttp: true, clients: [{ ...domeTwin, clientAuthenticationMethods: ['none'] }], env: { VERIFIER_FIWARE_SERVICES: JSON.stringify(o.baeCallback ? SERVICES.map((s) => (s.id === 'bae' ? { ...s, redirectUris: [o.baeCallback] } : s)) : SERVICES), VERIFIER_BACKEND_OUTBOUND_ALLOWINSECURE: 'true' } });
   const employee = w.issue({ kind: 'employee', mandatee: { id: user.did, firstName: 'Jane', lastName: 'Doe', email: 'jane@example.org' } });
   const now = () => Math.floor(w.clock.now() / 1000);
   const self: H2mWorld = {
