@@ -258,3 +258,19 @@ test('a FIWARE login code is refused at /oidc/token even by a DOME client with t
   assert.equal(dome.json.access_token, undefined);
   assert.equal((await exchange(code)).status, 200);
 });
+
+test('/ws is bounded (a fifth socket of one login is refused 429) and closed 4002 when the login expires', async () => {
+  const { login } = await openLoginQr();
+  const sockets = await Promise.all([1, 2, 3, 4].map(() => socket(login!)));
+  for (const s of sockets) assert.equal(await s.opened, 101);
+  const fifth = await socket(login!);
+  assert.equal(await fifth.opened, 429);
+  h.w.clock.advance(h.w.runtime.logins.lifetimeMs + 1000);
+  try {
+    // The store is polled once a second: closed well within 5 s (a hang would never close).
+    const codes = await Promise.race([Promise.all(sockets.map((s) => s.closed)), new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5000))]);
+    assert.deepEqual(codes, [4002, 4002, 4002, 4002]);
+  } finally {
+    h.w.clock.advance(-(h.w.runtime.logins.lifetimeMs + 1000));
+  }
+});
