@@ -28,6 +28,7 @@ import type { Runtime } from '../runtime.ts';
 import type { Metrics } from '../metrics.ts';
 import { NO_STORE } from '../http/error-response.ts';
 import { cpuBoundRoute, type Admission } from '../http/admission.ts';
+import { walletRejection } from './oid4vp.ts';
 import { cookieValues } from '../login/cookies.ts';
 import { pickLang } from '../login/lang.ts';
 import { authorizeErrorMessage, MESSAGES } from '../login/messages.ts';
@@ -124,14 +125,7 @@ export async function fiwareLoginRoutes(app: FastifyInstance, runtime: Runtime, 
     try {
       outcome = await handleFiwareAuthenticationResponse(deps, params);
     } catch (e) {
-      // As on /oid4vp/auth-response: a presentation failure answers a wallet, never with a 401.
-      if (e instanceof VerifierError && (e.error === 'invalid_client' || e.status === 401)) {
-        request.outcome = 'invalid_request';
-        metrics.countRejection(e);
-        request.log.info({ code: e.code }, 'wallet presentation rejected');
-        return reply.code(400).send({ error: 'invalid_request', error_description: e.message });
-      }
-      throw e;
+      return walletRejection(e, request, reply, metrics);
     }
     return outcome.sameDevice ? reply.redirect(outcome.location, 302) : reply.send({});
   });

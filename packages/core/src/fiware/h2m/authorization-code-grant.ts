@@ -9,9 +9,8 @@
  * redemption revokes the family the first produced). Only codes of FIWARE logins are accepted.
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
-import { commitCodeRedemption, familyOfUsedCode, findAuthorizationCode } from '../../oauth/authorize/authorization-codes.ts';
-import { newFamilyId, revokeFamily } from '../../oauth/tokens/refresh-tokens.ts';
-import { familyRevocationTtlMs } from '../../oauth/token/issue-user-tokens.ts';
+import { findAuthorizationCode } from '../../oauth/authorize/authorization-codes.ts';
+import { redeemCode } from '../../oauth/token/grants/authorization-code.ts';
 import { hasClientAssertion } from './client-assertion.ts';
 import { assertionClient, type FiwareLoginGrant } from './grant-context.ts';
 import { issueFiwareUserTokensOnCommit } from './user-tokens.ts';
@@ -29,22 +28,10 @@ export const fiwareAuthorizationCodeGrant: FiwareLoginGrant = {
     const clientDid = redirectUri === undefined ? await assertionClient(ctx) : undefined;
     const found = await findAuthorizationCode(deps.store, code);
     if (!found?.record.fiware) throw invalidCode();
-    const { record, hash } = found;
+    const { record } = found;
     if (request.pathServiceId !== undefined && record.clientId !== request.pathServiceId) throw invalidCode('the authorization code was issued for another service');
     if (redirectUri !== undefined && redirectUri !== record.redirectUri) throw invalidCode('redirect_uri differs from the login');
     if (clientDid !== undefined && clientDid !== record.fiware?.clientDid) throw invalidCode('the authorization code was issued to another client');
-    const reused = async (): Promise<never> => {
-      const winner = await familyOfUsedCode(deps.store, hash);
-      if (winner) await revokeFamily(deps.store, winner, familyRevocationTtlMs(deps.tokenPolicy));
-      throw new VerifierError('ERR_GRANT_CODE_REUSED', 'the authorization code was already used');
-    };
-    if (record.expiresAt <= deps.clock.now()) {
-      if ((await familyOfUsedCode(deps.store, hash)) !== undefined) return reused();
-      throw invalidCode('the authorization code has expired');
-    }
-    const familyId = newFamilyId();
-    const { redirectUri: _r, codeChallenge: _c, expiresAt: _e, ...grant } = record;
-    const issued = await issueFiwareUserTokensOnCommit(deps, grant, familyId, () => commitCodeRedemption(deps.store, hash, familyId));
-    return issued ?? reused();
+    return redeemCode(deps, found, (grant, familyId, commit) => issueFiwareUserTokensOnCommit(deps, grant, familyId, commit));
   },
 };

@@ -8,30 +8,16 @@
  * `scope`, `redirect_uri`, `nonce`, `state` and `response_type` replace the query's. The DID is
  * remembered: it is the only client a DID-signed assertion may redeem the login's code as.
  */
-import { decodeJws, verifyJws, type DecodedJws } from '../../jose/jws.ts';
+import { verifyJws, type DecodedJws } from '../../jose/jws.ts';
 import { JoseError } from '../../jose/errors.ts';
-import { FetchError } from '../../ports/fetcher.ts';
 import { VerifierError } from '../../errors/verifier-error.ts';
 import { readNumericDate } from '../../shared/time.ts';
 import type { Step } from '../../shared/pipeline.ts';
-import { REQUEST_OBJECT_ALGORITHMS } from '../../oauth/authorize/process-request-object.ts';
+import { decodeRequestObject, fetchRequestObject, REQUEST_OBJECT_ALGORITHMS } from '../../oauth/authorize/process-request-object.ts';
 import type { FiwareLoginContext, FiwareLoginParams } from './context.ts';
 
-const MAX_REQUEST_OBJECT = 64 * 1024;
-const ACCEPTED_TYP = new Set(['oauth-authz-req+jwt', 'application/oauth-authz-req+jwt', 'jwt']);
 const PARAMS = ['client_id', 'scope', 'redirect_uri', 'nonce', 'state', 'response_type'] as const;
 const invalid = (msg: string, cause?: unknown) => new VerifierError('ERR_REQUEST_OBJECT_INVALID', msg, cause ? { cause } : undefined);
-
-async function fetchObject(ctx: FiwareLoginContext, uri: string): Promise<string> {
-  let res;
-  try {
-    res = await ctx.deps.fetch({ url: uri, purpose: 'untrusted', maxBytes: MAX_REQUEST_OBJECT, accept: 'application/oauth-authz-req+jwt, application/jwt' });
-  } catch (e) {
-    throw new VerifierError('ERR_REQUEST_URI_INVALID', `the request_uri cannot be fetched (${e instanceof FetchError ? e.reason : 'network'})`, { cause: e });
-  }
-  if (res.status !== 200) throw new VerifierError('ERR_REQUEST_URI_INVALID', `the request_uri answered HTTP ${res.status}`);
-  return res.body.toString('utf8').trim();
-}
 
 function checkClaims(ctx: FiwareLoginContext, jws: DecodedJws, did: string): void {
   const p = jws.payload;
@@ -57,14 +43,8 @@ export const clientRequestObject: Step<FiwareLoginContext> = {
   async run(ctx) {
     const uri = ctx.raw.request_uri;
     if (uri === undefined) return;
-    const jwt = await fetchObject(ctx, uri);
-    let jws: DecodedJws;
-    try {
-      jws = decodeJws(jwt, { maxLength: MAX_REQUEST_OBJECT, maxHeaderLength: 8 * 1024 });
-    } catch (e) {
-      throw invalid(`the request object is not a signed JWT${e instanceof JoseError ? ` (${e.message})` : ''}`, e);
-    }
-    if (jws.header.typ !== undefined && !ACCEPTED_TYP.has(jws.header.typ.toLowerCase())) throw invalid('the request object typ names another kind of JWT');
+    const jwt = await fetchRequestObject(ctx.deps.fetch, uri);
+    const jws = decodeRequestObject(jwt);
     const kid = jws.header.kid;
     if (typeof kid !== 'string' || !kid.startsWith('did:')) throw invalid('the request object kid must be a DID');
     const { did, key } = await ctx.deps.resolveDid(kid).catch((e: unknown) => {

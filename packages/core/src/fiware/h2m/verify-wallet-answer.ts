@@ -9,10 +9,9 @@
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { PresentationDeps } from '../../credentials/context.ts';
-import { verifyPresentation } from '../../credentials/verify-presentation.ts';
 import { employeeProfile, employeeTokenVc, subjectOf } from '../../credentials/token-credential.ts';
 import type { StepFailure } from '../../shared/pipeline.ts';
-import { decodeVpToken } from '../../oauth/oid4vp/decode-vp-token.ts';
+import { verifyWalletPresentation } from '../../oauth/oid4vp/verify-wallet-presentation.ts';
 import type { LoginSession } from '../../oauth/login/login-sessions.ts';
 import type { VerifiedAnswer } from '../../oauth/login/answer-login.ts';
 import type { FiwareScope } from '../service-config.ts';
@@ -25,21 +24,7 @@ export interface WalletAnswerDeps extends PresentationDeps {
 }
 
 export async function verifyFiwareWalletAnswer(deps: WalletAnswerDeps, session: LoginSession, scope: FiwareScope, vpToken: string): Promise<VerifiedAnswer> {
-  let answer;
-  try {
-    answer = decodeVpToken(vpToken, sentQueriesOfScope(scope));
-  } catch (e) {
-    if (e instanceof VerifierError) deps.onStepFailure?.({ step: 'vp-token', error: e });
-    throw e;
-  }
-  const common = { expectedKind: 'employee' as const, nonce: session.presentationNonce, ...(answer.query ? { query: answer.query } : {}) };
-  const verified = await verifyPresentation(
-    answer.format === 'dc+sd-jwt'
-      ? { ...common, sdJwt: { presentation: answer.presentation, audience: deps.clientId } }
-      : { ...common, vpJwt: answer.presentation, audiences: [deps.clientId] },
-    deps,
-    { onFailure: deps.onStepFailure },
-  );
+  const verified = await verifyWalletPresentation(deps, { vpToken, sentQueries: sentQueriesOfScope(scope), nonce: session.presentationNonce, vpAudiences: [deps.clientId], sdJwtAudience: deps.clientId });
   const { credential } = verified;
   const types = new Set([...credential.types, credential.credentialType]);
   if (!scope.credentials.some((c) => types.has(c.type))) throw new VerifierError('ERR_FIWARE_LOGIN_CREDENTIAL_TYPE', 'the credential is not of a type this scope lists');

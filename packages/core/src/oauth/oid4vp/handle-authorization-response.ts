@@ -21,12 +21,11 @@
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { PresentationDeps } from '../../credentials/context.ts';
-import { verifyPresentation } from '../../credentials/verify-presentation.ts';
 import { employeeProfile, employeeTokenVc, subjectOf } from '../../credentials/token-credential.ts';
 import type { StepFailure } from '../../shared/pipeline.ts';
 import type { Store } from '../../ports/store.ts';
 import { withQuery } from '../authorize/authorize.ts';
-import { decodeVpToken } from './decode-vp-token.ts';
+import { verifyWalletPresentation } from './verify-wallet-presentation.ts';
 import { DEFAULT_SENT_QUERIES, type SentCredentialQuery } from './sent-queries.ts';
 import type { LoginSession, LoginSessions } from '../login/login-sessions.ts';
 import { answerLogin } from '../login/answer-login.ts';
@@ -57,21 +56,13 @@ export async function handleAuthorizationResponse(deps: WalletResponseDeps, para
     deps,
     session,
     async () => {
-      let answer;
-      try {
-        answer = decodeVpToken(vpToken, deps.sentQueries?.(session) ?? DEFAULT_SENT_QUERIES);
-      } catch (e) {
-        if (e instanceof VerifierError) deps.onStepFailure?.({ step: 'vp-token', error: e });
-        throw e;
-      }
-      const common = { expectedKind: 'employee' as const, nonce: session.presentationNonce, ...(answer.query ? { query: answer.query } : {}) };
-      const verified = await verifyPresentation(
-        answer.format === 'dc+sd-jwt'
-          ? { ...common, sdJwt: { presentation: answer.presentation, audience: deps.clientId } }
-          : { ...common, vpJwt: answer.presentation, audiences: deps.presentationAudiences },
-        deps,
-        { onFailure: deps.onStepFailure },
-      );
+      const verified = await verifyWalletPresentation(deps, {
+        vpToken,
+        sentQueries: deps.sentQueries?.(session) ?? DEFAULT_SENT_QUERIES,
+        nonce: session.presentationNonce,
+        vpAudiences: deps.presentationAudiences,
+        sdJwtAudience: deps.clientId,
+      });
       const subject = subjectOf(verified.credential);
       if (!subject) throw new VerifierError('ERR_VC_MALFORMED', 'the credential names no subject (credentialSubject.id or mandatee.id)');
       return {
