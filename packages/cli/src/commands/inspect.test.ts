@@ -35,7 +35,7 @@ test('inspect: a valid client assertion exits 0 and prints one ✓ line per chec
     assert.match(r.stdout, new RegExp(`^ {2}✓ ${step}$`, 'm'), step);
   }
   assert.match(r.stdout, /^ {2}- assertion-replay +skipped: /m);
-  assert.match(r.stdout, /^VALID: all 17 checks passed$/m);
+  assert.match(r.stdout, /^VALID: all 18 checks passed$/m);
   assert.doesNotMatch(r.stdout, /✗/);
   const key = JSON.parse(await readFile(demo.machine.keyPath, 'utf8')) as { d: string };
   assert.ok(!r.stdout.includes(key.d) && !r.stderr.includes(key.d), 'no private key material');
@@ -48,7 +48,7 @@ test('inspect: a tampered assertion exits 1 with ✗ step, code and message', as
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /^ {2}✗ assertion-signature +ERR_ASSERTION_SIGNATURE +the client assertion signature does not verify$/m);
   assert.match(r.stdout, /^ {2}✓ vc-signature$/m, 'the other checks still ran');
-  assert.match(r.stdout, /^INVALID: 1 failed, 0 not run, 16 passed \(of 17 checks\)$/m);
+  assert.match(r.stdout, /^INVALID: 1 failed, 0 not run, 17 passed \(of 18 checks\)$/m);
   assert.equal(r.stderr, '');
 });
 
