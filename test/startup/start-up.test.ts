@@ -147,6 +147,34 @@ describe('the no-configuration development verifier', () => {
   });
 });
 
+describe('the FIWARE configuration API listener (verifier.fiware.configServer)', () => {
+  test('enabled on a non-loopback host without a bearer token or mTLS: start-up refused, exit 2 naming the key', async () => {
+    const env = configured({ VERIFIER_BACKEND_IDENTITY_PRIVATE_KEY: KEY, PORT: String(await freePort()), VERIFIER_FIWARE_CONFIG_SERVER_ENABLED: 'true', VERIFIER_FIWARE_CONFIG_SERVER_HOST: '0.0.0.0', VERIFIER_FIWARE_CONFIG_SERVER_PORT: String(await freePort()) });
+    const r = await start(env, /listening/);
+    r.child.kill('SIGKILL');
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^configuration error: verifier\.fiware\.configServer\.bearerToken: is required when verifier\.fiware\.configServer\.host is not a loopback address/m);
+  });
+
+  test('enabled: a third listener on loopback by default serves /health and /service; the token never reaches the log', async () => {
+    const port = await freePort();
+    const token = 'start-up-test-token-0123456789abcdef';
+    const env = configured({ VERIFIER_BACKEND_IDENTITY_PRIVATE_KEY: KEY, PORT: String(await freePort()), VERIFIER_FIWARE_CONFIG_SERVER_ENABLED: 'true', VERIFIER_FIWARE_CONFIG_SERVER_PORT: String(port), VERIFIER_FIWARE_CONFIG_SERVER_BEARER_TOKEN: token });
+    const r = await start(env, /FIWARE configuration API \(\/service\) listening/);
+    try {
+      assert.equal(r.code, null, r.stdout + r.stderr);
+      const line = JSON.parse(r.stdout.split('\n').find((l) => l.includes('FIWARE configuration API'))!) as { host: string; port: number; auth: string };
+      assert.deepEqual([line.host, line.port, line.auth], ['127.0.0.1', port, 'bearer token']);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/service`)).status, 401);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/service`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+      assert.ok(!(r.stdout + r.stderr).includes(token));
+    } finally {
+      r.child.kill('SIGKILL');
+    }
+  });
+});
+
 /** True while something accepts connections on 127.0.0.1:port. */
 function accepting(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -10,6 +10,7 @@ import type { Tracing } from './tracing.ts';
 import { sendOAuthError, toVerifierError } from './http/error-response.ts';
 import { tokenRoute } from './routes/token.ts';
 import { fiwareTokenRoutes } from './routes/fiware-token.ts';
+import { fiwareDiscoveryRoutes } from './routes/fiware-discovery.ts';
 import { introspectionRoute, revocationRoute } from './routes/token-state.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -19,9 +20,10 @@ import { fiwareLoginRoutes } from './routes/fiware-login.ts';
 import { loginRoutes, pickLang, sendErrorPage } from './routes/login.ts';
 import { authorizeErrorMessage, MESSAGES } from './login/messages.ts';
 import { registeredClientCors, walletCors } from './http/cors.ts';
+import { fiwareCors } from './http/fiware-cors.ts';
 import { createWorkQueue, type WorkQueue } from './http/work-queue.ts';
 import { createAdmission, limitAddresses } from './http/admission.ts';
-import { capConnections, clientErrorHandler, timeoutOptions } from './http/connections.ts';
+import { capConnections, clientErrorHandler, closeConnectionsWhenClosing, timeoutOptions } from './http/connections.ts';
 import { createOutageLog } from './http/outages.ts';
 import { basePathRewrite } from './http/base-path.ts';
 import { echoRequestId, requestId } from './http/request-id.ts';
@@ -51,8 +53,8 @@ function trustProxyOption(value: string): boolean | string {
 
 const silentLog = { debug: () => undefined, warn: () => undefined };
 
-/** Fastify options shared by the public and the management listener. */
-function baseOptions(runtime: Runtime, options: AppOptions) {
+/** Fastify options shared by the public, the management and the FIWARE configuration listener. */
+export function baseOptions(runtime: Runtime, options: AppOptions) {
   const server = runtime.config.server;
   return {
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
@@ -73,6 +75,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   const { url, serveUnderIssuerPath } = runtime.config.verifier.backend;
   const app = Fastify({ ...baseOptions(runtime, options), bodyLimit: 64 * 1024, ...basePathRewrite(url, serveUnderIssuerPath) });
   capConnections(app.server, { max: server.maxConnections, perAddress: server.maxConnectionsPerAddress }, metrics);
+  closeConnectionsWhenClosing(app);
   echoRequestId(app);
   options.tracing?.instrument(app.server);
 
@@ -119,11 +122,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   limitAddresses(app, admission);
 
   registeredClientCors(app, runtime.clients);
+  fiwareCors(app, runtime.fiwareServices);
   tokenRoute(app, runtime, metrics, admission);
   fiwareTokenRoutes(app, runtime, metrics, admission);
   revocationRoute(app, runtime, admission);
   introspectionRoute(app, runtime, admission);
   wellKnownRoutes(app, runtime);
+  fiwareDiscoveryRoutes(app, runtime);
   opsRoutes(app, runtime, metrics);
   const frontend = runtime.config.verifier.frontend;
   const errorPage: ErrorPage = (request, reply, o) => {
@@ -148,6 +153,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
 export async function buildManagementApp(runtime: Runtime, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify(baseOptions(runtime, options));
   capConnections(app.server, { max: MANAGEMENT_MAX_CONNECTIONS, perAddress: 0 });
+  closeConnectionsWhenClosing(app);
   echoRequestId(app);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'the management port serves health and metrics only' }));
   opsRoutes(app, runtime, options.metrics);

@@ -9,6 +9,7 @@ import { loadConfig, ConfigError } from '@dome-verifier/core/config';
 import { createMetrics } from './metrics.ts';
 import { createRuntime } from './runtime.ts';
 import { buildApp, buildManagementApp } from './app.ts';
+import { buildFiwareConfigApp } from './routes/fiware-config-api.ts';
 import { createLogger } from './logger.ts';
 import { startTracing } from './tracing.ts';
 
@@ -33,6 +34,14 @@ async function main(): Promise<void> {
     await managementApp.listen({ host, port: management.port });
     logger.info({ host, port: management.port }, 'management listener (health, metrics) listening');
   }
+  // The FIWARE configuration API (/service) on its own port; off unless verifier.fiware.configServer.enabled.
+  const cs = config.verifier.fiware.configServer;
+  const configApp = cs.enabled ? await configured(() => buildFiwareConfigApp(runtime, { metrics, logger })) : undefined;
+  if (configApp) {
+    await configApp.listen({ host: cs.host, port: cs.port });
+    const auth = [cs.bearerToken !== undefined && 'bearer token', cs.tlsCert !== undefined && 'mTLS'].filter(Boolean);
+    logger.info({ host: cs.host, port: cs.port, auth: auth.length > 0 ? auth.join(' + ') : 'none (loopback only)' }, 'FIWARE configuration API (/service) listening');
+  }
   if (runtime.demo) {
     logger.info({ machine: runtime.demo.machine.did }, `demo trust framework ready — get a token with: npm run cli -- token --demo`);
   }
@@ -42,7 +51,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
-    void Promise.all([app.close(), managementApp?.close()])
+    void Promise.all([app.close(), managementApp?.close(), configApp?.close()])
       .then(() => runtime.close())
       .then(() => tracing?.shutdown())
       .then(() => process.exit(0));

@@ -42,7 +42,7 @@ import {
   dcqlQueryForScope,
 } from '@dome-verifier/core';
 import { ConfigError, selectTrustFramework, type VerifierConfig } from '@dome-verifier/core/config';
-import { createFiwareDeps, staticServiceRegistry, type FiwareDeps, type FiwareServiceRegistry } from '@dome-verifier/core/fiware';
+import { createFiwareDeps, createRemoteServiceRegistry, createStoredServiceRegistry, staticServiceRegistry, type FiwareDeps, type FiwareServiceRegistry, type StoredServiceRegistry } from '@dome-verifier/core/fiware';
 import type { DemoTrustFramework } from '@dome-verifier/dev-issuer';
 import type { Metrics } from './metrics.ts';
 import type { Tracing } from './tracing.ts';
@@ -84,12 +84,17 @@ export interface Runtime {
   readonly loginAdmission: LoginAdmission;
   readonly demo: DemoTrustFramework | undefined;
   readonly store: Store;
-  /** FIWARE services (`verifier.fiware.services`); empty when none is configured. */
+  /**
+   * FIWARE services: `verifier.fiware.services`, or — with the configuration API on — those and
+   * the services the API stored (shared by all replicas through the store, cached per replica).
+   */
   readonly fiwareServices: FiwareServiceRegistry;
-  /** Dependencies of the FIWARE token endpoint (core fiware/token/create-fiware-deps.ts). */
-  readonly fiwareDeps: FiwareDeps;
   /** FIWARE-style trust lists (EBSI TIL/TIR v4→v3, Gaia-X), sharing the fetcher and the DID resolver (tokenDeps.dids). */
   readonly trustRegistries: TrustRegistries;
+  /** The registry behind the `/service` configuration API (`verifier.fiware.configServer.enabled`). */
+  readonly fiwareConfig: StoredServiceRegistry | undefined;
+  /** Dependencies of the FIWARE token endpoint (core fiware/token/create-fiware-deps.ts). */
+  readonly fiwareDeps: FiwareDeps;
   /** True once the client list has loaded. */
   ready(): boolean;
   /** True when a write probe of the store succeeds (readiness().components.store). */
@@ -125,6 +130,9 @@ async function probeStore(store: Store, key: string): Promise<Readiness['compone
     return e instanceof VerifierError && e.code === 'ERR_STORE_FULL' ? 'full' : 'unavailable';
   }
 }
+
+/** Where the configuration API keeps FIWARE services inside the store (after the store's own prefix). */
+export const FIWARE_CONFIG_KEY_PREFIX = 'fiware-ccs:';
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -237,6 +245,35 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
 
   const store = options.store ?? (await createConfiguredStore(config, clock, log));
   const probeKey = `health-probe:${randomBytes(12).toString('base64url')}`;
+  const { fiware } = config.verifier;
+  const fiwareConfig = fiware.configServer.enabled
+    ? createStoredServiceRegistry({
+        store,
+        clock,
+        keyPrefix: FIWARE_CONFIG_KEY_PREFIX,
+        seed: fiware.services,
+        cacheTtlMs: fiware.configServer.cacheSeconds * 1000,
+        onWarning: (m) => log.warn({ fiware: true }, m),
+      })
+    : undefined;
+  await fiwareConfig?.refresh();
+  const { configEndpoint, updateIntervalSeconds } = fiware.configRepo;
+  if (configEndpoint && fiwareConfig) log.warn({ fiware: true }, 'verifier.fiware.configRepo.configEndpoint is ignored: verifier.fiware.configServer.enabled, and the services of the configuration API take precedence (as in VCVerifier)');
+  const fiwareRemote =
+    configEndpoint && !fiwareConfig
+      ? createRemoteServiceRegistry({
+          endpoint: configEndpoint,
+          fetch,
+          seed: fiware.services,
+          refreshMs: updateIntervalSeconds * 1000,
+          timeoutMs: backend.outbound.timeoutMs,
+          onWarning: (m) => log.warn({ fiware: true }, m),
+        })
+      : undefined;
+  if (fiwareRemote && (await fiwareRemote.refresh())) log.info({ fiware: true, services: (await fiwareRemote.list()).length }, 'FIWARE services read from the Credentials Config Service');
+  fiwareRemote?.start();
+  // What every FIWARE route reads (token, discovery, login): the API's or the polled set, else the static one.
+  const fiwareServices: FiwareServiceRegistry = fiwareConfig ?? fiwareRemote ?? staticServiceRegistry(fiware.services);
   const { security, cache } = backend;
   // did:key, did:jwk, did:web (holders, clients; FIWARE paths use tokenDeps.dids too)
   const dids = createDidResolver({
@@ -315,7 +352,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     sentQueries: (session) => dcqlQueryForScope(authorizeDeps.policy.dcqlProfiles, session.scope).credentials,
   };
 
-  const fiwareServices = staticServiceRegistry(config.verifier.fiware.services);
+  const trustRegistries = createTrustRegistries({ fetch, dids, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now });
   return {
     config,
     issuer,
@@ -329,9 +366,9 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     demo,
     store,
     fiwareServices,
-    // DIDs of FIWARE holders and clients (request objects, client assertions): the DID method registry.
-    fiwareDeps: createFiwareDeps({ tokenDeps, services: fiwareServices, fetch, trustedIssuersTtlMs: cache.trustedIssuersTtlSeconds * 1000, resolveDidKey: (didUrl) => dids.resolveKey(didUrl) }),
-    trustRegistries: createTrustRegistries({ fetch, dids, ttlMs: cache.trustedIssuersTtlSeconds * 1000, now }),
+    fiwareConfig,
+    fiwareDeps: createFiwareDeps({ tokenDeps, services: fiwareServices, trust: trustRegistries }),
+    trustRegistries,
     ready: () => clients.loadedAt !== undefined,
     storeHealthy: async () => (await probeStore(store, probeKey)) === undefined,
     async readiness() {
@@ -349,6 +386,7 @@ export async function createRuntime(config: VerifierConfig, options: RuntimeOpti
     },
     async close() {
       clients.stop();
+      fiwareRemote?.stop();
       fetcher.close();
       if (!options.store) await store.close();
     },

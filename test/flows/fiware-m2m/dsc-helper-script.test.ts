@@ -31,7 +31,10 @@ for (const [form, encode] of [['raw', (s: string) => s], ['base64url without pad
     const vc = fiwareUserCredential({ issuer: w.fiwareIssuer, nowMs: w.clock.now() });
     const vp = dscVpToken(w.holder, vc);
     const before = w.storeSize();
-    const res = await w.postForm('/services/data-service/token', `grant_type=vp_token&vp_token=${encode(vp)}&scope=default`);
+    // Step 1 of the script: discovery (APISIX rewrites the data service's well-known to this path).
+    const metadata = (await (await fetch(`${w.issuer}/services/data-service/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    const tokenPath = new URL(metadata.token_endpoint!).pathname;
+    const res = await w.postForm(tokenPath, `grant_type=vp_token&vp_token=${encode(vp)}&scope=default`);
     assert.equal(res.status, 200, JSON.stringify(res.json));
     assert.equal(res.json.token_type, 'Bearer');
     assert.equal(res.json.issued_token_type, 'urn:ietf:params:oauth:token-type:access_token');
@@ -43,7 +46,7 @@ for (const [form, encode] of [['raw', (s: string) => s], ['base64url without pad
     const header = decodePart(token, 0);
     const claims = decodePart(token);
     assert.equal(header.alg, 'ES256');
-    verifyJws(decodeJws(token, { maxLength: 65536 }), await jwksKey(`${w.issuer}/oidc/jwks`, header.kid), { algorithms: ['ES256'] });
+    verifyJws(decodeJws(token, { maxLength: 65536 }), await jwksKey(metadata.jwks_uri!, header.kid), { algorithms: ['ES256'] });
     assert.equal(claims.iss, w.issuer);
     assert.deepEqual(claims.aud, ['data-service']);
     assert.equal(claims.sub, w.holder.did);

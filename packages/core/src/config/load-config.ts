@@ -184,6 +184,44 @@ function checkTrustFrameworks(
   });
 }
 
+/** True for loopback interfaces: `localhost`, `::1`, 127.0.0.0/8. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
+}
+
+/** Minimum length of `verifier.fiware.configServer.bearerToken` (guessing must be hopeless). */
+export const CONFIG_SERVER_TOKEN_MIN_LENGTH = 32;
+
+/**
+ * `verifier.fiware.configServer`: the API is never open to anyone — off loopback it needs a
+ * bearer token or mTLS (all three of tlsCert, tlsKey, clientCa); PEM paths made absolute.
+ */
+function checkConfigServer(c: ParsedConfig['verifier']['fiware']['configServer'], cwd: string): VerifierConfig['verifier']['fiware']['configServer'] {
+  const key = (k: string) => `verifier.fiware.configServer.${k}`;
+  const pem = (v: string | undefined) => (v === undefined ? undefined : v.trimStart().startsWith('-----BEGIN') ? v : resolveLocal(v, cwd));
+  const tls = { tlsCert: pem(c.tlsCert), tlsKey: pem(c.tlsKey), clientCa: pem(c.clientCa) };
+  const set = Object.entries(tls).filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (set.length > 0 && set.length < 3) {
+    const missing = Object.keys(tls).find((k) => !set.includes(k))!;
+    throw new ConfigError(key(missing), 'is required when any of tlsCert, tlsKey and clientCa is set (mTLS needs all three)');
+  }
+  if (c.bearerToken !== undefined && c.bearerToken.length < CONFIG_SERVER_TOKEN_MIN_LENGTH) {
+    throw new ConfigError(key('bearerToken'), `must be at least ${CONFIG_SERVER_TOKEN_MIN_LENGTH} characters`);
+  }
+  if (c.enabled && !isLoopbackHost(c.host) && c.bearerToken === undefined && set.length === 0) {
+    throw new ConfigError(key('bearerToken'), 'is required when verifier.fiware.configServer.host is not a loopback address (or configure mTLS: tlsCert, tlsKey and clientCa): the configuration API is never open to anyone');
+  }
+  return {
+    enabled: c.enabled,
+    port: c.port,
+    host: c.host,
+    cacheSeconds: c.cacheSeconds,
+    ...(c.bearerToken !== undefined && { bearerToken: c.bearerToken }),
+    ...(set.length === 3 && (tls as Required<typeof tls>)),
+  };
+}
+
 /**
  * Reads, validates and freezes the configuration. File: `o.file`, else env `VERIFIER_CONFIG`,
  * else env `SPRING_CONFIG_ADDITIONAL_LOCATION`, else none (all defaults). Env vars override the
@@ -217,7 +255,7 @@ export function loadConfig(o: LoadConfigOptions): VerifierConfig {
         dataDir: resolvePath(cwd, dataDir),
       },
       frontend,
-      fiware,
+      fiware: { ...fiware, configServer: checkConfigServer(fiware.configServer, cwd) },
     },
     warnings: [...new Set(warnings)],
     sources: {

@@ -860,6 +860,67 @@ export const verifierConfigSchema = z.object({
           description:
             "FIWARE VCVerifier's `ConfiguredService` list (docs/fiware.md): each service `id` (the `/services/{id}/…` path, the OAuth client_id and the token `aud`), `defaultOidcScope`, `authorizationType` (`DEEPLINK` | `FRONTEND_V2`), `oidcScopes` (scope name → `credentials` [type, trustedParticipantsLists, trustedIssuersLists, holderVerification, jwtInclusion, credentialStatus], `dcql`, `presentationDefinition`, `flatClaims`), plus our `allowUnboundVp` (default false) and `redirectUris`. Unknown keys are refused; `${…}` placeholders are not resolved inside it.",
         }),
+        configRepo: optionalSection(
+          z.object({
+            configEndpoint: documented(optionalHttpUrl(), {
+              type: 'http(s) URL',
+              default: 'none (not polled)',
+              description:
+                "An external Credentials Config Service (VCVerifier's `configRepo.configEndpoint`) whose services are polled: `GET <configEndpoint>/service?pageSize=100&page=<n>` page by page; a set that cannot be read or checked keeps the last good one. Static `services` are kept while it has none with the same id. Ignored (with a warning) when `configServer.enabled`: the API's own services take precedence, as in VCVerifier.",
+            }),
+            updateIntervalSeconds: documented(int(1, 86400, 30), {
+              type: 'integer 1–86400',
+              default: '`30`',
+              description: 'How often `configEndpoint` is polled (VCVerifier `configRepo.updateInterval`).',
+            }),
+          }),
+        ),
+        configServer: optionalSection(
+          z.object({
+            enabled: documented(bool(false), {
+              type: 'boolean',
+              default: '`false`',
+              description:
+                "Serve the Credentials-Config-Service-compatible `/service` API (FIWARE VCVerifier's `configServer`, docs/fiware.md \"Service configuration API\") on its own listener. The services it holds live in the store (shared by all replicas) and take precedence over `services` with the same id.",
+            }),
+            port: documented(int(1, 65535, 8090), {
+              type: 'integer 1–65535',
+              default: '`8090`',
+              description: 'Port of the configuration API listener.',
+            }),
+            host: documented(textDefault('127.0.0.1'), {
+              type: 'string',
+              default: '`127.0.0.1` (loopback only)',
+              description:
+                'Interface of the configuration API listener. Any address that is not loopback requires `bearerToken` or mTLS (`tlsCert`, `tlsKey`, `clientCa`): the verifier refuses to start otherwise.',
+            }),
+            bearerToken: documented(optionalText(), {
+              type: 'string, at least 32 characters',
+              secret: true,
+              description:
+                'When set, every API request (not `/health`) must carry `Authorization: Bearer <token>`; compared in constant time, never logged. Required when `host` is not loopback and mTLS is not configured.',
+            }),
+            tlsCert: documented(optionalText(), {
+              type: 'PEM certificate chain (the PEM text, or a path to a PEM file)',
+              description: 'With `tlsKey` and `clientCa`: the listener speaks HTTPS with this certificate and requires a client certificate signed by `clientCa` (mTLS).',
+            }),
+            tlsKey: documented(optionalText(), {
+              type: 'PEM private key (the PEM text, or a path to a PEM file)',
+              secret: true,
+              description: 'Private key of `tlsCert`.',
+            }),
+            clientCa: documented(optionalText(), {
+              type: 'PEM CA certificates (the PEM text, or a path to a PEM file)',
+              description: 'CAs whose client certificates the mTLS listener accepts; a request without such a certificate is refused during the TLS handshake.',
+            }),
+            cacheSeconds: documented(int(1, 300, 5), {
+              type: 'integer 1–300',
+              default: '`5`',
+              description:
+                'How long a replica serves its cached copy of the stored services before reading the store again: a change made through the API at one replica reaches the others within this time (at once at the replica that made it). VCVerifier refreshes every 30 s.',
+            }),
+          }),
+        ),
       }),
     ),
   }),
@@ -1061,6 +1122,20 @@ export interface VerifierConfig {
     readonly fiware: {
       /** Empty ⇒ the FIWARE surface serves no service. */
       readonly services: readonly FiwareService[];
+      /** An external CCS polled for services (docs/fiware.md). */
+      readonly configRepo: { readonly configEndpoint?: string; readonly updateIntervalSeconds: number };
+      /** The `/service` configuration API (docs/fiware.md). */
+      readonly configServer: {
+        readonly enabled: boolean;
+        readonly port: number;
+        readonly host: string;
+        readonly bearerToken?: string;
+        /** PEM text as given, or the absolute path of a PEM file (read when the listener starts). */
+        readonly tlsCert?: string;
+        readonly tlsKey?: string;
+        readonly clientCa?: string;
+        readonly cacheSeconds: number;
+      };
     };
   };
   /** Non-fatal findings (unknown keys, suspicious values); never contain values. */

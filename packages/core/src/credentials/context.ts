@@ -102,6 +102,8 @@ export interface VerifiedPresentation {
   credential: LearCredential;
   /** The credential as access tokens carry it: keys sorted alphabetically, nulls dropped (Jackson). */
   tokenVc: Record<string, unknown>;
+  /** `JSON.stringify(tokenVc)` when the credential is cached (computed once with it). */
+  tokenVcJson?: string;
   holderDid: string | undefined;
   vcPayload: Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCredentialCache, type CachedCredential } from './credential-cache.ts';
+import { cachedTokenVc, createCredentialCache, type CachedCredential } from './credential-cache.ts';
 
 const entry = (sub: string): CachedCredential => ({
   jws: { header: { alg: 'RS256' }, payload: { sub }, signature: Buffer.alloc(0), signingInput: '' },
@@ -41,4 +41,19 @@ test('the cache is bounded: the oldest entry is evicted beyond maxEntries', () =
   assert.equal(cache.get('h.p.s1'), undefined);
   assert.ok(cache.get('h.p.s2'));
   assert.ok(cache.get('h.p.s3'));
+});
+
+test('the token vc of a cached credential is made once, deep-frozen, and serialized once with it', () => {
+  const e = entry('a');
+  let made = 0;
+  const make = () => {
+    made++;
+    return { b: { c: [1] }, a: 'x' };
+  };
+  const first = cachedTokenVc(e, make);
+  const second = cachedTokenVc(e, make);
+  assert.equal(made, 1);
+  assert.equal(second.tokenVc, first.tokenVc);
+  assert.equal(first.tokenVcJson, JSON.stringify(first.tokenVc));
+  assert.ok(Object.isFrozen(first.tokenVc) && Object.isFrozen(first.tokenVc.b) && Object.isFrozen((first.tokenVc.b as { c: unknown[] }).c));
 });

@@ -2,11 +2,13 @@
  * Verified-credential cache. A machine presents the same long-lived LEARCredentialMachine JWT
  * on every token request, so its decoding and the time-independent part of its verification
  * (x5c chain to a trust anchor, issuer signature, organisation check) are done once and reused
- * while every certificate of the chain is within validity. Presentations and client assertions
+ * while every certificate of the chain is within validity; so are its LEAR mapping and its parsed
+ * validity dates (pure functions of the cached payload), stored only once they succeeded. Presentations and client assertions
  * are never cached: they are fresh per request. Time windows, revocation and trust-list
  * lookups still run on every request (those have their own bounded TTLs).
  */
 import type { DecodedJws } from '../jose/jws.ts';
+import type { LearCredential } from './lear-credential.ts';
 import { BoundedCache } from '../shared/bounded-cache.ts';
 
 export interface CredentialSignatureVerdict {
@@ -19,8 +21,14 @@ export interface CachedCredential {
   /** Decoded VC JWT; shared between requests, so deep-frozen. */
   readonly jws: DecodedJws;
   signature?: CredentialSignatureVerdict;
-  /** The `vc` object as tokens carry it (keys sorted, nulls dropped), computed once. */
+  /** The `vc` object as tokens carry it (keys sorted, nulls dropped), computed once; deep-frozen. */
   tokenVc?: Record<string, unknown>;
+  /** `JSON.stringify(tokenVc)`, computed with it (the access token embeds it as is). */
+  tokenVcJson?: string;
+  /** The LEAR mapping of the credential (credential-type), set once it succeeded; deep-frozen. */
+  credential?: LearCredential;
+  /** `validFrom`/`validUntil` as ms epoch (credential-time), set once both parsed; compared with the clock on every request. */
+  validity?: { readonly from: number | undefined; readonly until: number | undefined };
 }
 
 export interface CredentialCache {
@@ -28,7 +36,8 @@ export interface CredentialCache {
   set(vcJwt: string, entry: CachedCredential): void;
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes `value` and everything reachable from it (iteratively): cache entries are shared between requests. */
+export function deepFreeze<T>(value: T): T {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
@@ -61,4 +70,14 @@ export function createCredentialCache(maxEntries = 1_000): CredentialCache {
       cache.set(signatureSegment(jwt), { jwt, entry });
     },
   };
+}
+
+/** The token form of a cached credential's `vc` and its JSON text: made once, deep-frozen (so the text stays true). */
+export function cachedTokenVc(entry: CachedCredential, make: () => Record<string, unknown>): { tokenVc: Record<string, unknown>; tokenVcJson: string } {
+  if (entry.tokenVc === undefined || entry.tokenVcJson === undefined) {
+    const tokenVc = deepFreeze(make());
+    entry.tokenVcJson = JSON.stringify(tokenVc);
+    entry.tokenVc = tokenVc;
+  }
+  return { tokenVc: entry.tokenVc, tokenVcJson: entry.tokenVcJson };
 }

@@ -7,6 +7,7 @@
 import type { Step, StepFailure } from '../shared/pipeline.ts';
 import { runAllSteps, runSteps } from '../shared/pipeline.ts';
 import { tokenCredentialVc } from './token-credential.ts';
+import { cachedTokenVc } from './credential-cache.ts';
 import type { PresentationContext, PresentationDeps, PresentationInput, VerifiedPresentation } from './context.ts';
 import { parsePresentation } from './checks/parse-presentation.ts';
 import { checkCredentialType } from './checks/check-credential-type.ts';
@@ -79,8 +80,8 @@ export async function verifyPresentation(
   const ctx: PresentationContext = { input, deps, state: {} };
   await runSteps(options.steps ?? stepsFor(input), ctx, options.onFailure);
   const { credential, vc, holderDid, vcCache } = ctx.state;
-  const tokenVc = vcCache ? (vcCache.tokenVc ??= tokenCredentialVc(credential!)) : tokenCredentialVc(credential!);
-  return { credential: credential!, tokenVc, holderDid, vcPayload: vc!.payload };
+  const token = vcCache ? cachedTokenVc(vcCache, () => tokenCredentialVc(credential!)) : { tokenVc: tokenCredentialVc(credential!) };
+  return { credential: credential!, ...token, holderDid, vcPayload: vc!.payload };
 }
 
 /** Runs every check and lists every failure (for `inspect`). */

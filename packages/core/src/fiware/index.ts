@@ -19,6 +19,17 @@ export {
   type JsonObject,
 } from './service-config.ts';
 export { staticServiceRegistry, type FiwareServiceRegistry } from './service-registry.ts';
+export {
+  createStoredServiceRegistry,
+  STORED_SERVICE_TTL_MS,
+  type StoredServiceRegistry,
+  type StoredServiceRegistryOptions,
+  type ServiceChange,
+  type MutationResult,
+} from './ccs/stored-service-registry.ts';
+export { createServiceApi, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ServiceApi, type ApiResult } from './ccs/service-api.ts';
+export { PROBLEM_TYPES, PROBLEM_CONTENT_TYPE, problem, type ProblemDetails } from './ccs/problem-details.ts';
+export { createRemoteServiceRegistry, CCS_PAGE_SIZE, CCS_PAGE_MAX_BYTES, type RemoteServiceRegistry, type RemoteServiceRegistryOptions } from './ccs/remote-service-registry.ts';
 export type { FiwareDeps, FiwareTokenRequest, FiwareTokenResponse, FiwareGrant, FiwareGrantContext, DidKeyResolver } from './token/context.ts';
 export { handleFiwareTokenRequest, asGrantError, fiwareErrorSummary } from './token/fiware-token-endpoint.ts';
 export { FIWARE_GRANTS, FIWARE_GRANT_LIST } from './token/grants/index.ts';
@@ -31,4 +42,5 @@ export { createFiwareDeps, didKeyOnlyResolver, type FiwareDepsOptions } from './
 export { decodeFiwareVpToken, FIWARE_VP_TOKEN_LIMITS, type FiwarePresentationValue } from './vp-token/decode-fiware-vp-token.ts';
 export { verifyFiwarePresentation, FIWARE_PRESENTATION_CHECKS } from './presentation/verify-fiware-presentation.ts';
 export type { FiwarePresentationInput, FiwarePresentationMode, FiwareCredential, VerifiedFiwarePresentation } from './presentation/context.ts';
+export { createServiceDiscoveryDocument, FIWARE_AUTHORIZATION_PATH, FIWARE_JWKS_PATH } from './discovery.ts';
 export * from './h2m/index.ts';

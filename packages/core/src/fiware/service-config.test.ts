@@ -8,25 +8,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { FIWARE_LIMITS, parseFiwareService, parseFiwareServices, requestedFiwareScopes, type FiwareService } from './service-config.ts';
 import { staticServiceRegistry } from './service-registry.ts';
 
-// The FIWARE Data Space Connector's provider registration, as its helm job posts it to `/service`.
-const DSC_DATA_SERVICE = {
-  id: 'data-service',
-  defaultOidcScope: 'default',
-  authorizationType: 'DEEPLINK',
-  oidcScopes: {
-    default: {
-      credentials: [
-        {
-          type: 'UserCredential',
-          trustedParticipantsLists: ['https://tir.trust-anchor.example'],
-          trustedIssuersLists: ['http://trusted-issuers-list:8080'],
-          jwtInclusion: { enabled: true, fullInclusion: true },
-        },
-      ],
-      dcql: { credentials: [{ id: 'user-query', format: 'jwt_vc_json', multiple: true, meta: { type_values: [['UserCredential']] } }] },
-    },
-  },
-};
+import { DSC_DATA_SERVICE } from './dsc-registrations.ts';
 
 function parsed(input: unknown): FiwareService {
   const result = parseFiwareService(input);

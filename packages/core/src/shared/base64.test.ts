@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeBase64Liberal } from './base64.ts';
+import { decodeBase64Liberal, decodeBase64UrlCanonical } from './base64.ts';
 
 /** Bytes whose standard encoding uses both '+' and '/' (and needs padding). */
 const BYTES = Buffer.from([0xfb, 0xff, 0xbf, 0x00, 0x10]);
@@ -65,3 +65,82 @@ describe('decodeBase64Liberal', () => {
   });
 });
 
+
+/**
+ * The definitions both decoders implement without re-encoding: accept exactly when re-encoding the
+ * decoded bytes in an accepted form gives the text back.
+ */
+const oracle = {
+  canonicalUrl(s: string): Buffer | undefined {
+    const buf = Buffer.from(s, 'base64url');
+    return buf.toString('base64url') === s ? buf : undefined;
+  },
+  liberal(s: string): Buffer | undefined {
+    if (s.length === 0) return undefined;
+    const buf = Buffer.from(s, 'base64');
+    const std = buf.toString('base64');
+    const url = buf.toString('base64url');
+    const pad = std.endsWith('==') ? 2 : std.endsWith('=') ? 1 : 0;
+    return s === std || s === url || s === std.slice(0, std.length - pad) || s === url + '='.repeat(pad) ? buf : undefined;
+  },
+};
+
+/** Deterministic inputs: random texts over both alphabets, padding, junk and non-Latin-1 characters, and mutated valid encodings. */
+function* samples(count: number): Generator<string> {
+  let seed = 0x2545f491;
+  const rnd = (k: number) => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % k;
+  };
+  const pool = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/= \n\t.%*~\u0000\u00e9\u00ff\u0100\uffff\ud800'];
+  for (let i = 0; i < count; i++) {
+    if (i % 2 === 0) {
+      let s = '';
+      for (let j = rnd(14); j > 0; j--) s += pool[rnd(pool.length)];
+      yield s;
+    } else {
+      const bytes = Buffer.from(Array.from({ length: rnd(12) }, () => rnd(256)));
+      let s = [bytes.toString('base64url'), bytes.toString('base64')][rnd(2)]!;
+      for (let m = rnd(4); m > 0; m--) {
+        const at = rnd(s.length + 1);
+        const c = pool[rnd(pool.length)]!;
+        s = [s.slice(0, at) + c + s.slice(at), s.slice(0, at) + s.slice(at + 1), s.slice(0, at) + c + s.slice(at + 1)][rnd(3)]!;
+      }
+      yield s;
+    }
+  }
+}
+
+describe('strict base64 decoding without re-encoding', () => {
+  test('decodeBase64UrlCanonical accepts exactly what re-encodes to the same base64url text, with the same bytes', () => {
+    let accepted = 0;
+    for (const s of samples(200_000)) {
+      const want = oracle.canonicalUrl(s);
+      const got = decodeBase64UrlCanonical(s);
+      assert.deepEqual(got, want, JSON.stringify(s));
+      if (want) accepted++;
+    }
+    assert.ok(accepted > 20_000, `the samples include valid encodings (${accepted})`);
+  });
+
+  test('decodeBase64Liberal accepts exactly the four canonical forms, with the same bytes', () => {
+    let accepted = 0;
+    for (const s of samples(200_000)) {
+      const want = oracle.liberal(s);
+      assert.deepEqual(decodeBase64Liberal(s), want, JSON.stringify(s));
+      if (want) accepted++;
+    }
+    assert.ok(accepted > 20_000, `the samples include valid encodings (${accepted})`);
+  });
+
+  test('decodeBase64UrlCanonical refuses padding, the standard alphabet, stray characters and non-zero trailing bits', () => {
+    for (const bad of ['aGk=', 'aA==', '+/+/', 'ab/c', 'aG k', 'aGk\n', 'aGkha', 'aGl', 'aB', 'é', 'aGk%3D']) {
+      assert.equal(decodeBase64UrlCanonical(bad), undefined, JSON.stringify(bad));
+    }
+    assert.equal(decodeBase64UrlCanonical('aGk')?.toString(), 'hi');
+    assert.equal(decodeBase64UrlCanonical('-_-_ABA')?.toString('hex'), 'fbffbf0010');
+    assert.equal(decodeBase64UrlCanonical('')?.length, 0);
+  });
+});

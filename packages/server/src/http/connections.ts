@@ -6,6 +6,7 @@
  * (`server.maxConnectionsPerAddress`). docs/operations.md, "Connections and timeouts".
  */
 import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import type { Socket } from 'node:net';
 import { ERROR_CODES } from '@dome-verifier/core';
 import type { VerifierConfig } from '@dome-verifier/core/config';
@@ -82,4 +83,21 @@ export function clientErrorHandler(log: { debug(obj: object, msg?: string): void
     }
     socket.destroy();
   };
+}
+
+/**
+ * Once the server is closing, every answer carries `Connection: close`, so a keep-alive client
+ * whose request was in flight at SIGTERM does not hold the shutdown for `keepAliveTimeoutMs`
+ * (Fastify closes only the connections idle at the moment it starts closing).
+ */
+export function closeConnectionsWhenClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
 }

@@ -5,7 +5,12 @@ import { didKeyToJwk, isDidKey } from '@dome-verifier/did-key';
 import type { Runtime } from '../runtime.ts';
 
 export function wellKnownRoutes(app: FastifyInstance, runtime: Runtime): void {
-  const discovery = createDiscoveryDocument(runtime.issuer, { grantTypes: [...GRANTS.keys()], authorizationEndpoint: true, revocationAndIntrospection: true });
+  const discovery = createDiscoveryDocument(runtime.issuer, {
+    grantTypes: [...GRANTS.keys()],
+    authorizationEndpoint: true,
+    revocationAndIntrospection: true,
+    profileScopes: Object.keys(runtime.authorizeDeps.policy.dcqlProfiles),
+  });
   const jwks = { keys: [runtime.identity.publicJwk] };
   const cache = 'public, max-age=300';
 

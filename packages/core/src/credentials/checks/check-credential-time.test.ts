@@ -5,6 +5,7 @@ import type { ErrorCode } from '../../errors/codes.ts';
 import type { PresentationContext, PresentationPolicy, PresentationState } from '../context.ts';
 import { checkCredentialTime } from './check-credential-time.ts';
 import { credentialState, loadTestPki, presentationContext, presentationDeps, verifierError } from './test-fixtures.ts';
+import { createCredentialCache, type CachedCredential } from '../credential-cache.ts';
 
 const FROM = Date.parse('2025-06-01T00:00:00Z');
 const UNTIL = Date.parse('2025-07-01T00:00:00Z');
@@ -181,5 +182,35 @@ describe('checkCredentialTime', () => {
     checkCredentialTime.run(ctxAt(UNTIL * 2, {}));
     checkCredentialTime.run(ctxAt(UNTIL * 2, { vc: s.vc }));
     checkCredentialTime.run(ctxAt(UNTIL * 2, { credential: s.credential }));
+  });
+
+  describe('with the credential cache (the same credential JWT presented again)', () => {
+    const cachedEntry = (edit?: VcEdit): CachedCredential => {
+      const { vc, credential } = stateOf(edit) as Required<Pick<PresentationState, 'vc' | 'credential'>>;
+      const cache = createCredentialCache();
+      cache.set('h.p.s', { jws: vc, credential });
+      return cache.get('h.p.s')!;
+    };
+    const cachedState = (entry: CachedCredential): PresentationState => ({ vc: entry.jws, vcCache: entry, credential: entry.credential! });
+
+    test('parses validFrom/validUntil once and keeps them with the cached credential', () => {
+      const entry = cachedEntry();
+      checkCredentialTime.run(ctxAt(MID, cachedState(entry)));
+      assert.deepEqual(entry.validity, { from: FROM, until: UNTIL });
+    });
+
+    test('checks the cached validity against the clock of every request: the same credential expires', () => {
+      const entry = cachedEntry();
+      checkCredentialTime.run(ctxAt(MID, cachedState(entry)));
+      rejects(UNTIL + SKEW, cachedState(entry), 'ERR_VC_EXPIRED', 'the credential has expired');
+      rejects(FROM - SKEW - 1, cachedState(entry), 'ERR_VC_NOT_YET_VALID', 'the credential is not yet valid');
+    });
+
+    test('never caches unparseable dates: the credential is refused again on the next presentation', () => {
+      const entry = cachedEntry((vc) => void (vc.validUntil = '2025-07-01'));
+      rejects(MID, cachedState(entry), 'ERR_VC_MALFORMED', 'the credential validFrom/validUntil must be ISO-8601 date-times with a zone');
+      assert.equal(entry.validity, undefined);
+      rejects(MID, cachedState(entry), 'ERR_VC_MALFORMED', 'the credential validFrom/validUntil must be ISO-8601 date-times with a zone');
+    });
   });
 });

@@ -6,6 +6,7 @@ import type { ErrorCode } from '../../errors/codes.ts';
 import type { CredentialKind } from '../lear-credential.ts';
 import type { PresentationContext, PresentationState } from '../context.ts';
 import { checkCredentialType } from './check-credential-type.ts';
+import { createCredentialCache, type CachedCredential } from '../credential-cache.ts';
 import { decodedVc, HOLDER, loadTestPki, presentationContext, verifierError } from './test-fixtures.ts';
 
 before(loadTestPki);
@@ -87,5 +88,40 @@ describe('checkCredentialType', () => {
       transform: ({ payload }) => void delete ((payload.vc as { credentialSubject: { mandate: Record<string, unknown> } }).credentialSubject.mandate.mandator),
     });
     rejects({ vc: noMandator }, 'ERR_VC_MALFORMED', 'the credential has no mandate.mandator object');
+  });
+
+  describe('with the credential cache (the same credential JWT presented again)', () => {
+    /** A state as parse-presentation leaves it for a cached credential: the shared entry and its decoded JWT. */
+    const cachedState = (entry: CachedCredential): PresentationState => ({ vc: entry.jws, vcCache: entry });
+    const entryOf = (vc: DecodedJws): CachedCredential => {
+      const cache = createCredentialCache();
+      cache.set('h.p.s', { jws: vc });
+      return cache.get('h.p.s')!;
+    };
+
+    test('maps the credential once: the next presentation gets the same frozen mapping', () => {
+      const entry = entryOf(vcOf({ kind: 'machine' }));
+      const first = ctxFor(cachedState(entry));
+      checkCredentialType.run(first);
+      const second = ctxFor(cachedState(entry));
+      checkCredentialType.run(second);
+      assert.ok(first.state.credential);
+      assert.equal(second.state.credential, first.state.credential, 'the mapping is reused');
+      assert.ok(Object.isFrozen(first.state.credential) && Object.isFrozen(first.state.credential.types) && Object.isFrozen(first.state.credential.powers));
+    });
+
+    test('still checks the kind on every request: a cached machine credential is refused for the employee flow', () => {
+      const entry = entryOf(vcOf({ kind: 'machine' }));
+      checkCredentialType.run(ctxFor(cachedState(entry)));
+      rejects(cachedState(entry), 'ERR_VC_TYPE', 'invalid credential type: expected LEARCredentialEmployee', 'employee');
+    });
+
+    test('never caches a failed mapping: the credential is refused again on the next presentation', () => {
+      const noMandate = vcOf({ kind: 'machine', transform: ({ payload }) => void ((payload.vc as Record<string, unknown>).credentialSubject = { id: HOLDER }) });
+      const entry = entryOf(noMandate);
+      rejects(cachedState(entry), 'ERR_VC_MALFORMED', 'the credential has no credentialSubject.mandate object');
+      assert.equal(entry.credential, undefined);
+      rejects(cachedState(entry), 'ERR_VC_MALFORMED', 'the credential has no credentialSubject.mandate object');
+    });
   });
 });

@@ -1,15 +1,17 @@
 /**
- * Step 10 — revocation. The DOME trust framework's legacy `revoked_credentials` list applies to
+ * Step 11 — revocation. The DOME trust framework's legacy `revoked_credentials` list applies to
  * every needed credential (by `jti` / `id`); `credentialStatus.enabled` on a matching requirement
  * checks the credential's `credentialStatus` entries (object or list) of type
  * `BitstringStatusListEntry` / `StatusList2021Entry` whose purpose is accepted (an entry without
  * a purpose always is) with the existing status-list checker — which, unlike VCVerifier,
  * verifies the status list credential's signature. `requireStatus` refuses a credential without
- * such an entry. Runs after the signature checks: no URL named by an unauthenticated credential
+ * such an entry. An SD-JWT VC's `status.status_list` (IETF Token Status List) is always checked.
+ * Runs after the signature checks: no URL named by an unauthenticated credential
  * is fetched.
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
 import { isRecord } from '../../shared/json.ts';
+import { assertTokenStatusValid } from '../../trust/token-status-list.ts';
 import type { Step } from '../../shared/pipeline.ts';
 import type { FiwarePresentationContext } from './context.ts';
 
@@ -23,6 +25,11 @@ export const checkFiwareCredentialStatus: Step<FiwarePresentationContext> = {
       if (id !== undefined && deps.revocation) {
         const ids = id.startsWith('urn:uuid:') ? [id, id.slice(9)] : [id];
         if (await deps.revocation.isRevoked(ids)) throw new VerifierError('ERR_VC_REVOKED', 'the credential has been revoked');
+      }
+      if (c.statusList) {
+        // An SD-JWT VC's Token Status List reference is always checked, as on the DOME path (fail closed).
+        if (!deps.tokenStatusLists) throw new VerifierError('ERR_STATUS_LIST_INVALID', 'token status lists are not checked by this deployment; the credential cannot be accepted');
+        await assertTokenStatusValid(deps.tokenStatusLists, c.statusList, c.issuer);
       }
       const enabled = c.requirements.filter((r) => r.credentialStatus.enabled);
       if (enabled.length === 0) continue;

@@ -2,8 +2,8 @@
  * Step 8 — holder binding per credential. `holderVerification.enabled` on a requirement the
  * credential matches: the string at `credentialSubject.<claim>` (a dot path; default `subject`)
  * must equal the presentation holder (spec §7.2). Always: a credential with a top-level
- * `cnf.jwk` must be bound to the key that signed the presentation (RFC 7800; VCVerifier does so
- * too).
+ * `cnf.jwk` must be bound to the key that presented it — the VP signer, or an SD-JWT's KB-JWT key
+ * (RFC 7800; VCVerifier checks it for VP JWTs too).
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
 import { exportPublicJwk, jwkThumbprint } from '../../jose/keys.ts';
@@ -37,7 +37,8 @@ export const checkFiwareHolder: Step<FiwarePresentationContext> = {
       if (isRecord(cnf) && isRecord(cnf.jwk)) {
         let same = false;
         try {
-          same = holderKey !== undefined && jwkThumbprint(cnf.jwk) === jwkThumbprint(exportPublicJwk(holderKey));
+          const presenter = c.holderKey ?? holderKey;
+          same = presenter !== undefined && jwkThumbprint(cnf.jwk) === jwkThumbprint(exportPublicJwk(presenter));
         } catch {
           same = false;
         }

@@ -1,37 +1,35 @@
 /**
- * Step 9 — `trustedIssuersLists` per requirement the credential matches (spec §7.4): `["*"]`
+ * Step 10 — `trustedIssuersLists` per requirement the credential matches (spec §7.4): `["*"]`
  * skips the check for that type; no list at all is refused (the list is mandatory, as in
- * VCVerifier); otherwise the issuer is looked up in each list in order (`<url>/v4/issuers/<did>`)
- * and the first list that knows it decides: one of its attributes must name the requirement's
- * type as `credentialsType`, valid now (`validFor`, which VCVerifier ignores). Unreachable lists
+ * VCVerifier); otherwise the issuer is looked up in each list in order (`<url>/v4/issuers/<did>`,
+ * v3 fallback: trust/ebsi-registry.ts) and the first list that knows it decides: one of its attributes must name the requirement's
+ * type as `credentialsType`, valid now (`validFor`, which VCVerifier ignores), and the claim
+ * restrictions (`claims[].allowedValues`) of those attributes must admit the credential's
+ * subject (trust/claim-restrictions.ts; ORed over attributes, ANDed within one). Unreachable lists
  * fail closed (503).
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { Step } from '../../shared/pipeline.ts';
 import type { TrustedIssuerRecord } from '../../trust/trusted-issuers.ts';
+import { lookupTrustedIssuer } from '../../trust/ebsi-registry.ts';
+import { checkClaimRestrictions } from '../../trust/claim-restrictions.ts';
 import type { FiwareCredentialRequirement } from '../service-config.ts';
 import type { FiwareCredential, FiwarePresentationContext } from './context.ts';
 import type { FiwareDeps } from '../token/context.ts';
 
-async function lookup(deps: FiwareDeps, lists: readonly string[], issuer: string): Promise<TrustedIssuerRecord | null> {
-  for (const url of lists) {
-    const record = await deps.trustedIssuersList(url).lookup(issuer);
-    if (record) return record;
-  }
-  return null;
-}
-
 export async function assertIssuerTrusted(deps: FiwareDeps, c: FiwareCredential, r: FiwareCredentialRequirement): Promise<TrustedIssuerRecord | undefined> {
   const lists = r.trustedIssuersLists;
-  if (lists.length === 1 && lists[0] === '*') return undefined;
   if (lists.length === 0) throw new VerifierError('ERR_FIWARE_TIL_NOT_CONFIGURED', `credential type ${r.type.slice(0, 64)} has no trustedIssuersLists`);
-  const record = await lookup(deps, lists, c.issuer);
-  if (!record) throw new VerifierError('ERR_ISSUER_NOT_TRUSTED', 'the credential issuer is not a trusted issuer');
-  const now = deps.clock.now();
-  const matching = record.attributes.filter((a) => a.credentialsType === r.type);
-  if (matching.length === 0) throw new VerifierError('ERR_ISSUER_TYPE_NOT_ALLOWED', 'the issuer is not trusted for this credential type');
-  const current = matching.some((a) => (a.validFrom === undefined || a.validFrom <= now) && (a.validTo === undefined || now < a.validTo));
-  if (!current) throw new VerifierError('ERR_ISSUER_TYPE_NOT_ALLOWED', 'the issuer is not trusted for this credential type at this time (validFor)');
+  const found = await lookupTrustedIssuer(lists, c.issuer, deps.trust);
+  if (found.status === 'wildcard') return undefined;
+  if (found.status === 'notFound') throw new VerifierError('ERR_ISSUER_NOT_TRUSTED', 'the credential issuer is not a trusted issuer');
+  const { record } = found;
+  const result = checkClaimRestrictions(c.object, record.attributes, r.type, deps.clock.now());
+  if (!result.success) {
+    const [first] = result.errors;
+    if (first!.code === 'NO_ATTRIBUTE') throw new VerifierError('ERR_ISSUER_TYPE_NOT_ALLOWED', 'the issuer is not trusted for this credential type at this time (credentialsType, validFor)');
+    throw new VerifierError('ERR_CREDENTIAL_CLAIM_NOT_ALLOWED', first!.message, { cause: new Error(result.errors.map((e) => `${e.code}${e.claim ? ` ${e.claim}` : ''}`).join('; ')) });
+  }
   return record;
 }
 

@@ -41,7 +41,8 @@ async function verifyDidIssuer(c: FiwareCredential, deps: FiwareDeps): Promise<v
   if (typeof kid === 'string' && kid.startsWith('did:') && kid.split('#')[0] !== c.issuer) {
     throw new VerifierError('ERR_VC_SIGNATURE', 'the credential kid names another DID than its issuer');
   }
-  const didUrl = typeof kid === 'string' && kid.startsWith(`${c.issuer}#`) ? kid : typeof kid === 'string' && kid !== '' && !kid.startsWith('did:') ? `${c.issuer}#${kid}` : c.issuer;
+  // kid: the issuer's DID URL, a fragment (`#key-1` or `key-1`) of it, or absent (the DID's only key).
+  const didUrl = typeof kid !== 'string' || kid === '' || kid === c.issuer ? c.issuer : kid.startsWith('did:') ? kid : `${c.issuer}#${kid.replace(/^#/, '')}`;
   const { key } = await deps.resolveDidKey(didUrl);
   try {
     verifyJws(c.jws, key, { algorithms: DID_ISSUER_ALGORITHMS });
@@ -54,6 +55,7 @@ export const checkFiwareVcSignature: Step<FiwarePresentationContext> = {
   name: 'fiware-vc-signature',
   async run({ deps, state }) {
     for (const c of state.relevant ?? []) {
+      if (c.format === 'sd_jwt') continue; // verified with its disclosures and KB-JWT by fiware-sd-jwt
       if (c.issuer.startsWith('did:elsi:')) verifyElsi(c, deps);
       else await verifyDidIssuer(c, deps);
     }

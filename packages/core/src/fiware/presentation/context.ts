@@ -25,8 +25,10 @@ export interface FiwarePresentationInput {
   readonly nonce?: string;
 }
 
-/** One presented credential (a JWT VC), decoded. */
+/** One presented credential (a JWT VC, or an SD-JWT VC verified with its KB-JWT), decoded. */
 export interface FiwareCredential {
+  readonly format: 'jwt_vc' | 'sd_jwt';
+  /** JWT VC: the credential JWT; SD-JWT VC: the issuer-signed JWT (as signed, before disclosures). */
   readonly jws: DecodedJws;
   /** The compact JWT as presented. */
   readonly compact: string;
@@ -36,6 +38,17 @@ export interface FiwareCredential {
   readonly types: readonly string[];
   /** The scope requirements whose `type` the credential carries (set by `required-types`). */
   requirements: FiwareCredentialRequirement[];
+  /** SD-JWT VC: the KB-JWT key (= its cnf.jwk); JWT VCs are presented with the VP signer's key. */
+  readonly holderKey?: KeyObject;
+  /** SD-JWT VC: its IETF Token Status List reference (`status.status_list`). */
+  readonly statusList?: { readonly uri: string; readonly idx: number };
+}
+
+/** A bare SD-JWT presentation before verification, with its KB-JWT's (unverified) aud and nonce. */
+export interface PendingSdJwt {
+  readonly presentation: string;
+  readonly aud: string;
+  readonly nonce: string;
 }
 
 export interface FiwarePresentationState {
@@ -45,6 +58,8 @@ export interface FiwarePresentationState {
   holderKey?: KeyObject;
   /** Every presented credential. */
   credentials?: FiwareCredential[];
+  /** Bare SD-JWT presentations, verified by `fiware-sd-jwt`. */
+  sdJwts?: PendingSdJwt[];
   /** The credentials the requested scopes need (verified and included); the others are ignored. */
   relevant?: FiwareCredential[];
   /** Replay keys reserved by `fiware-vp-replay` (grant mode, VPs with a nonce); released if issuance fails. */

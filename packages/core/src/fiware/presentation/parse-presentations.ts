@@ -3,7 +3,8 @@
  * shapes b/c2). The holder is `vp.holder` when it is a string, else the VP `iss` (VCVerifier
  * crashes without a string `vp.holder`; row 18 of its checklist). Each `vp.verifiableCredential`
  * item must be a compact JWT VC: JSON-LD credential objects and SD-JWTs inside a VP carry no proof
- * this verifier checks, and an unverifiable credential is never accepted. All presentations of a
+ * this verifier checks, and an unverifiable credential is never accepted. A bare SD-JWT VC must
+ * end with a KB-JWT; it is verified by the next step. All presentations of a
  * DCQL map must name one holder. Caps: 8 presentations, 16 credentials.
  */
 import { decodeJws } from '../../jose/jws.ts';
@@ -11,7 +12,7 @@ import { VerifierError } from '../../errors/verifier-error.ts';
 import { isRecord } from '../../shared/json.ts';
 import type { Step } from '../../shared/pipeline.ts';
 import { MAX_VC_LENGTH, MAX_VP_LENGTH, credentialObject } from '../../credentials/checks/parse-presentation.ts';
-import type { FiwareCredential, FiwarePresentationContext } from './context.ts';
+import type { FiwareCredential, FiwarePresentationContext, PendingSdJwt } from './context.ts';
 
 export const MAX_FIWARE_CREDENTIALS = 16;
 
@@ -44,7 +45,22 @@ export function parseCredentialJwt(compact: string): FiwareCredential {
   }
   const object = credentialObject(jws.payload);
   if (!object) throw malformed('ERR_VC_MALFORMED', 'a credential JWT has no vc claim');
-  return { jws, compact, object, issuer: issuerOf(jws.payload, object), types: typesOf(object), requirements: [] };
+  return { format: 'jwt_vc', jws, compact, object, issuer: issuerOf(jws.payload, object), types: typesOf(object), requirements: [] };
+}
+
+/** A bare SD-JWT: its KB-JWT is required; its aud and nonce are read here and verified by `fiware-sd-jwt`. */
+function pendingSdJwt(presentation: string): PendingSdJwt {
+  const kb = presentation.slice(presentation.lastIndexOf('~') + 1);
+  if (kb === '') throw new VerifierError('ERR_SD_JWT_KB_MISSING', 'the SD-JWT presentation carries no Key Binding JWT (it is required)');
+  let payload;
+  try {
+    payload = decodeJws(kb, { maxLength: 8 * 1024 }).payload;
+  } catch {
+    throw new VerifierError('ERR_SD_JWT_KB_INVALID', 'the Key Binding JWT is not a valid JWT');
+  }
+  if (typeof payload.aud !== 'string' || payload.aud === '') throw new VerifierError('ERR_SD_JWT_KB_AUDIENCE', 'the Key Binding JWT has no aud');
+  if (typeof payload.nonce !== 'string' || payload.nonce === '' || payload.nonce.length > 256) throw new VerifierError('ERR_SD_JWT_KB_NONCE', 'the Key Binding JWT has no nonce of 1–256 characters');
+  return { presentation, aud: payload.aud, nonce: payload.nonce };
 }
 
 export const parseFiwarePresentations: Step<FiwarePresentationContext> = {
@@ -54,7 +70,11 @@ export const parseFiwarePresentations: Step<FiwarePresentationContext> = {
     state.vps = [];
     state.credentials = [];
     for (const p of input.presentations) {
-      if (p.kind === 'sd-jwt') throw unverifiable('bare SD-JWT presentations are not accepted on this endpoint yet; present the credential in a VP JWT');
+      if (p.kind === 'sd-jwt') {
+        state.sdJwts = [...(state.sdJwts ?? []), pendingSdJwt(p.sdJwt)];
+        if (state.sdJwts.length + state.credentials.length > MAX_FIWARE_CREDENTIALS) throw malformed('ERR_VP_MALFORMED', `at most ${MAX_FIWARE_CREDENTIALS} credentials may be presented`);
+        continue;
+      }
       let vp;
       try {
         vp = decodeJws(p.jwt, { maxLength: MAX_VP_LENGTH });

@@ -1,7 +1,8 @@
 /**
  * Last step (grant mode) — one use per VP: `sha256(holder ‖ nonce)` is reserved in the Store by
  * set-if-absent until the VP's `exp` plus the clock skew (bound mode caps `exp` at 10 minutes
- * ahead; an unbound VP with a nonce but no `exp` is remembered for 10 minutes). A second request
+ * ahead; an unbound VP with a nonce but no `exp`, and an SD-JWT's KB-JWT nonce, are remembered for
+ * 10 minutes). A second request
  * with the same holder and nonce — on any replica sharing the store — is refused. It runs after
  * every other check, so a rejected request stores nothing; an unbound VP without a nonce cannot
  * be tracked (docs/fiware.md, allowUnboundVp).
@@ -21,8 +22,8 @@ export const reserveFiwareVpNonce: Step<FiwarePresentationContext> = {
     const skewMs = deps.presentationPolicy.clockSkewSeconds * 1000;
     const now = deps.clock.now();
     const reserved: string[] = [];
-    for (const vp of state.vps ?? []) {
-      const { nonce, exp } = vp.payload;
+    const bindings = [...(state.vps ?? []).map((vp) => vp.payload), ...(state.sdJwts ?? []).map((p) => ({ nonce: p.nonce, exp: undefined }))];
+    for (const { nonce, exp } of bindings) {
       if (typeof nonce !== 'string') continue;
       const key = fiwareVpReplayKey(state.holder, nonce);
       if (reserved.includes(key)) continue;

@@ -9,7 +9,7 @@ import type { PresentationDeps } from '../../credentials/context.ts';
 import type { Signer } from '../../oauth/tokens/create-access-token.ts';
 import type { TokenPolicy } from '../../oauth/token/context.ts';
 import type { Store } from '../../ports/store.ts';
-import type { TrustedIssuersRegistry } from '../../trust/trusted-issuers.ts';
+import type { TrustRegistries } from '../../trust/ebsi-registry.ts';
 import type { FiwareServiceRegistry } from '../service-registry.ts';
 
 /** The public key a DID URL (a JWT `kid`, or a bare DID) names. Throws a VerifierError when it cannot be resolved. */
@@ -21,10 +21,10 @@ export interface FiwareDeps extends Omit<PresentationDeps, 'policy'> {
   signer: Signer;
   store: Store;
   services: FiwareServiceRegistry;
-  /** Keys of holders and of DID-identified issuers (did:key, and more with the DID method registry). */
+  /** Keys of holders and of DID-identified issuers (the DID method registry: did:key, did:jwk, did:web). */
   resolveDidKey: DidKeyResolver;
-  /** The Trusted Issuers List client of one `trustedIssuersLists` URL (cached per URL). */
-  trustedIssuersList(url: string): TrustedIssuersRegistry;
+  /** EBSI TIL / TIR clients per list URL (v4 → v3) and the Gaia-X registry (trust/ebsi-registry.ts). */
+  trust: TrustRegistries;
   /** Observability hook: which step failed with which code (never the input). */
   onStepFailure?: (f: StepFailure) => void;
 }

@@ -21,8 +21,23 @@ export async function resolveService(deps: FiwareDeps, serviceId: string | undef
   return service;
 }
 
+/**
+ * A requested name the service does not have but whose space-separated parts all are its scopes
+ * stands for those parts (the FIWARE OID4VP client library joins scopes with spaces, spec §8.2;
+ * checklist row 3). An exact name always wins (`openid learcredential`).
+ */
+function splitOnSpaces(service: FiwareService, names: readonly string[]): string[] {
+  const has = (n: string) => Object.hasOwn(service.oidcScopes, n);
+  const out = names.flatMap((n) => {
+    if (has(n) || !n.includes(' ')) return [n];
+    const parts = n.split(' ').filter((p) => p !== '');
+    return parts.every(has) ? parts : [n];
+  });
+  return [...new Set(out)];
+}
+
 export function resolveScopes(service: FiwareService, scope: string | undefined): ResolvedService {
-  const scopeNames = requestedFiwareScopes(service, scope);
+  const scopeNames = splitOnSpaces(service, requestedFiwareScopes(service, scope));
   const scopes = scopeNames.map((name) => {
     const s = Object.hasOwn(service.oidcScopes, name) ? service.oidcScopes[name] : undefined;
     if (!s) throw new VerifierError('ERR_FIWARE_SCOPE_UNKNOWN', `scope ${name.slice(0, 64)} is not a scope of service ${service.id}`);

@@ -55,7 +55,7 @@ export function decodeFiwareVpToken(raw: string | undefined): FiwarePresentation
   if (!text.startsWith('{')) return [onePresentation(text)];
   let map: Record<string, unknown>;
   try {
-    map = parseJsonObject(text, { maxDepth: 4, rejectDuplicateKeys: true });
+    map = parseJsonObject(text, { maxDepth: 16, rejectDuplicateKeys: true });
   } catch {
     throw encoding('vp_token is not a JSON object within the nesting cap');
   }

@@ -100,6 +100,13 @@ describe('checkAssertionClaims: audience', () => {
     for (const aud of ['https://verifier.test/other', 'https://verifier.test/verifierx', `${issuer}/oidc/authorize`]) assert.equal(acceptedAudiences(issuer).has(aud), false, aud);
   });
 
+  test('the accepted audiences of an issuer are worked out once, and another issuer gets its own', () => {
+    const set = acceptedAudiences(ISSUER);
+    assert.equal(acceptedAudiences(ISSUER), set, 'no URL parsing per request');
+    assert.equal(acceptedAudiences('https://other.test').has(ISSUER), false);
+    assert.equal(acceptedAudiences(ISSUER), set);
+  });
+
   test('refuses an audience that is not this server', () => {
     const message = 'the client assertion aud is not this server';
     for (const aud of ['https://other.example', `${ISSUER}/oidc/authorize`, 'https://verifier.test.evil', 'HTTPS://VERIFIER.TEST', '']) {

@@ -10,15 +10,24 @@
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { Step } from '../../shared/pipeline.ts';
 import { readNumericDate } from '../../shared/time.ts';
+import { BoundedCache } from '../../shared/bounded-cache.ts';
 import type { ClientAuthContext } from './context.ts';
 
 const missing = (claim: string) => new VerifierError('ERR_ASSERTION_CLAIM_MISSING', `the client assertion has no ${claim}`);
 const invalidClaim = (claim: string, what: string) => new VerifierError('ERR_ASSERTION_CLAIM_INVALID', `the client assertion ${claim} must be ${what}`);
 
-export function acceptedAudiences(issuer: string): Set<string> {
-  const forms = (base: string) => [base, `${base}/`, `${base}/oidc/token`];
-  const { origin, pathname } = new URL(issuer);
-  return new Set([...forms(issuer), ...(pathname.replace(/\/+$/, '') === '' ? [] : forms(origin))]);
+/** Issuer → its accepted audiences; a runtime has one issuer (tests a few): bounded. */
+const audiences = new BoundedCache<string, ReadonlySet<string>>(16);
+
+export function acceptedAudiences(issuer: string): ReadonlySet<string> {
+  let set = audiences.get(issuer);
+  if (!set) {
+    const forms = (base: string) => [base, `${base}/`, `${base}/oidc/token`];
+    const { origin, pathname } = new URL(issuer);
+    set = new Set([...forms(issuer), ...(pathname.replace(/\/+$/, '') === '' ? [] : forms(origin))]);
+    audiences.set(issuer, set);
+  }
+  return set;
 }
 
 export const checkAssertionClaims: Step<ClientAuthContext> = {

@@ -55,11 +55,15 @@ export const identifyToken: Step<TokenStateContext> = {
       return;
     }
     if (typeof jti !== 'string' || jti === '') return;
-    const human = aud !== deps.tokenPolicy.issuer;
+    // FIWARE tokens (fiware/token/issue-fiware-access-token.ts) are machine tokens of the
+    // service their one-element `aud` list names; DOME H2M tokens have a string `aud` (the RP).
+    const service = Array.isArray(aud) && aud.length === 1 && typeof aud[0] === 'string' ? aud[0] : undefined;
+    const human = service === undefined && aud !== deps.tokenPolicy.issuer;
     const record = await findAccessTokenRecord(deps.store, jti);
-    // The client it was issued to: recorded; else an H2M token's audience (the RP) or an M2M
-    // token's subject (the machine, which holder binding ties to the authenticated client).
-    const inferred = human ? aud : sub;
+    // The client it was issued to: recorded; else an H2M token's audience (the RP), a FIWARE
+    // token's service, or an M2M token's subject (the machine, which holder binding ties to the
+    // authenticated client).
+    const inferred = service ?? (human ? aud : sub);
     const clientId = record?.c ?? (typeof inferred === 'string' ? inferred : undefined);
     state.identified = { kind: 'access_token', jti, claims, exp, human, record, clientId };
   },

@@ -100,4 +100,28 @@ describe('createAccessToken', () => {
       assert.throws(() => createAccessToken({ key, kid: 'x' }, input()), (e: unknown) => e instanceof JoseError && e.code === 'ERR_JWS_KEY_MISMATCH');
     }
   });
+
+  describe('with the JSON text of vc given (a cached credential)', () => {
+    /** The payload as serializing the whole claim set writes it, jti taken from the token. */
+    const expected = (o: Partial<AccessTokenInput>, jti: string) => {
+      const i = input(o);
+      return JSON.stringify({ aud: i.audience, client_id: i.issuer, exp: i.nowSeconds + i.expiresInSeconds, iat: i.nowSeconds, iss: i.issuer, jti, scope: i.scope, sub: i.subject, vc: i.vc, ...i.extra });
+    };
+
+    test('writes the very payload bytes serializing the claims would, with or without extra claims (even colliding ones)', () => {
+      for (const extra of [undefined, {}, { credential_type: 'LEARCredentialMachine' }, { credential_type: 'x', tenant: 'dome' }, { aud: 'override' }, { vc: 'override' }, { tenant: undefined }, { toString: 'x' }]) {
+        const o = { vcJson: JSON.stringify(VC), ...(extra ? { extra: extra as Record<string, unknown> } : {}) };
+        const { token, jti } = createAccessToken(SIGNER, input(o));
+        assert.equal(parts(token).payloadText, expected(o, jti), JSON.stringify(extra));
+      }
+    });
+
+    test('embeds the given text as the vc member instead of serializing vc again', () => {
+      const vcJson = JSON.stringify(VC, null, 1); // same value, other spelling: shows which one was written
+      const { token } = createAccessToken(SIGNER, input({ vcJson, extra: { tenant: 'dome' } }));
+      const { payloadText, payload } = parts(token);
+      assert.ok(payloadText.includes(`"vc":${vcJson},"tenant":"dome"}`));
+      assert.deepEqual(payload.vc, VC);
+    });
+  });
 });

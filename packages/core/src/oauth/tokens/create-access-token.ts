@@ -6,7 +6,7 @@
  * `VerifiedPresentation.tokenVc`).
  */
 import { randomUUID, type KeyObject } from 'node:crypto';
-import { signJws } from '../../jose/jws.ts';
+import { signJwsJson } from '../../jose/jws.ts';
 
 export interface Signer {
   /** P-256 private key of the verifier identity. */
@@ -24,6 +24,8 @@ export interface AccessTokenInput {
   scope: string;
   /** The credential, already in token form (see VerifiedPresentation.tokenVc). */
   vc: Record<string, unknown>;
+  /** `JSON.stringify(vc)` when the caller has it (a cached credential): written as is, not serialized again. */
+  vcJson?: string;
   nowSeconds: number;
   expiresInSeconds: number;
   typ: AccessTokenTyp;
@@ -39,7 +41,7 @@ export interface IssuedToken {
 
 export function createAccessToken(signer: Signer, input: AccessTokenInput): IssuedToken {
   const jti = randomUUID();
-  const payload = {
+  const claims = {
     aud: input.audience,
     client_id: input.issuer,
     exp: input.nowSeconds + input.expiresInSeconds,
@@ -48,9 +50,21 @@ export function createAccessToken(signer: Signer, input: AccessTokenInput): Issu
     jti,
     scope: input.scope,
     sub: input.subject,
-    vc: input.vc,
-    ...input.extra,
   };
-  const token = signJws({ alg: 'ES256', kid: signer.kid, typ: input.typ }, payload, signer.key);
+  const token = signJwsJson({ alg: 'ES256', kid: signer.kid, typ: input.typ }, payloadJson(claims, input), signer.key);
   return { token, jti, expiresIn: input.expiresInSeconds };
+}
+
+/**
+ * `JSON.stringify({...claims, vc, ...extra})`. With the text of `vc` given, the same bytes are
+ * put together around it instead (the `vc` of a DOME credential is most of the payload); an
+ * extra claim that would replace a claim or `vc` takes the plain path.
+ */
+function payloadJson(claims: Record<string, unknown>, input: AccessTokenInput): string {
+  const extra = input.extra ?? {};
+  if (input.vcJson === undefined || Object.keys(extra).some((k) => k === 'vc' || Object.hasOwn(claims, k))) {
+    return JSON.stringify({ ...claims, vc: input.vc, ...extra });
+  }
+  const extraJson = JSON.stringify(extra);
+  return `${JSON.stringify(claims).slice(0, -1)},"vc":${input.vcJson}${extraJson === '{}' ? '}' : `,${extraJson.slice(1)}`}`;
 }

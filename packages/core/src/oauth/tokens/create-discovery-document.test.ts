@@ -22,6 +22,15 @@ describe('createDiscoveryDocument', () => {
     });
   });
 
+  test('scopes_supported lists the DCQL profile scopes an RP may ask for, each once', () => {
+    const doc = createDiscoveryDocument(ISSUER, {
+      grantTypes: ['authorization_code'],
+      authorizationEndpoint: true,
+      profileScopes: ['learcredential', 'learcredential.employee', 'learcredential.machine'],
+    });
+    assert.deepEqual(doc.scopes_supported, ['openid', 'learcredential', 'profile', 'email', 'machine', 'learcredential.employee', 'learcredential.machine']);
+  });
+
   test('advertises the assertion algorithms the server accepts, never none or HMAC', () => {
     const algs = createDiscoveryDocument(ISSUER, { grantTypes: [] }).token_endpoint_auth_signing_alg_values_supported as string[];
     assert.deepEqual(algs, [...ASSERTION_ALGORITHMS]);

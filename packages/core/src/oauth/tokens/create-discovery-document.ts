@@ -12,6 +12,8 @@ export interface DiscoveryFeatures {
   authorizationEndpoint?: boolean;
   /** RFC 7009 revocation and RFC 7662 introspection endpoints are served. */
   revocationAndIntrospection?: boolean;
+  /** Scopes of the trust framework's DCQL profiles (`learcredential.employee`, …), advertised too. */
+  profileScopes?: readonly string[];
 }
 
 export function createDiscoveryDocument(issuer: string, features: DiscoveryFeatures): Record<string, unknown> {
@@ -47,7 +49,7 @@ export function createDiscoveryDocument(issuer: string, features: DiscoveryFeatu
           authorization_response_iss_parameter_supported: true,
         }
       : {}),
-    scopes_supported: h2m ? ['openid', 'learcredential', 'profile', 'email', 'machine'] : ['learcredential', 'machine'],
+    scopes_supported: [...new Set([...(h2m ? ['openid', 'learcredential', 'profile', 'email', 'machine'] : ['learcredential', 'machine']), ...(features.profileScopes ?? [])])],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['ES256'],
     claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'scope', 'client_id', 'vc', ...(h2m ? ['auth_time', 'acr', 'nonce', 'vc_json', 'name', 'given_name', 'family_name', 'email', 'email_verified'] : [])],

@@ -73,6 +73,7 @@ export const clientCredentialsGrant: Grant = {
       subject,
       scope: MACHINE_SCOPE,
       vc: verified.tokenVc,
+      ...(verified.tokenVcJson !== undefined && { vcJson: verified.tokenVcJson }),
       nowSeconds: nowSeconds(deps.clock),
       expiresInSeconds: deps.tokenPolicy.accessTokenExpiresInSeconds,
       typ: deps.tokenPolicy.accessTokenTyp,

@@ -1,0 +1,76 @@
+/**
+ * Token-request bodies for `npm run bench:compare`, signed before a measured window so that the
+ * load generator does no crypto while it measures.
+ *
+ * Every body is `fixed + tail`: `fixed` is the form up to the client assertion's constant payload
+ * part (header, `iss`, `sub`, `aud`, the ≈ 10 KB base64 `vp_token`), `tail` the base64url of the
+ * variable claims (`iat`, `exp`, a fresh `jti`) and the signature. The constant part of the
+ * payload JSON is padded with JSON whitespace to a multiple of 3 bytes, so its base64url ends on a
+ * group boundary and the two encodings concatenate to the encoding of the whole payload. A pool
+ * of N bodies therefore holds N tails of ≈ 140 bytes instead of N ≈ 17 KB strings.
+ *
+ * A pool hands out each body once: `take()` throws instead of reusing one (a reused body is a
+ * replayed `jti`, which both servers answer with 400).
+ */
+import { sign, type KeyObject } from 'node:crypto';
+
+export interface AssertionShape {
+  /** Form fields before `client_assertion` (grant type, client id, assertion type). */
+  readonly formPrefix: string;
+  readonly header: Record<string, unknown>;
+  /** iss, sub, aud, vp_token, … (the part that is the same in every body). */
+  readonly constantClaims: Record<string, unknown>;
+  readonly key: KeyObject;
+  readonly lifetimeSeconds: number;
+  /** Makes the `jti`s of this source distinct from every other source's. */
+  readonly jtiPrefix: string;
+}
+
+export interface BodyPool {
+  readonly size: number;
+  /** Bodies handed out so far. */
+  readonly taken: number;
+  /** The next unused body; throws when the pool is exhausted. */
+  take(): string;
+}
+
+export interface BodySource {
+  /** Signs `count` bodies now. */
+  pool(count: number): BodyPool;
+  /** One body, signed now. */
+  one(): string;
+}
+
+const b64u = (s: string) => Buffer.from(s).toString('base64url');
+
+export function bodySource(shape: AssertionShape): BodySource {
+  let constant = JSON.stringify(shape.constantClaims).slice(0, -1) + ',';
+  while (Buffer.byteLength(constant) % 3 !== 0) constant += ' ';
+  const signingPrefix = `${b64u(JSON.stringify(shape.header))}.${b64u(constant)}`;
+  const fixed = `${shape.formPrefix}${signingPrefix}`;
+  let n = 0;
+  const tail = () => {
+    const iat = Math.floor(Date.now() / 1000);
+    const variable = b64u(`"iat":${iat},"exp":${iat + shape.lifetimeSeconds},"jti":"${shape.jtiPrefix}-${n++}"}`);
+    const signature = sign('sha256', Buffer.from(`${signingPrefix}${variable}`), { key: shape.key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+    return `${variable}.${signature}`;
+  };
+  return {
+    one: () => fixed + tail(),
+    pool(count) {
+      const tails: string[] = new Array<string>(count);
+      for (let i = 0; i < count; i++) tails[i] = tail();
+      let next = 0;
+      return {
+        size: count,
+        get taken() {
+          return next;
+        },
+        take() {
+          if (next >= tails.length) throw new Error(`body pool exhausted after ${tails.length} bodies: a body would be reused`);
+          return fixed + tails[next++]!;
+        },
+      };
+    },
+  };
+}
