@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { didKeyToKeyObject } from '@dome-verifier/did-key';
 import { decodeJws, verifyJws } from '@dome-verifier/core';
-import { createH2mWorld, openId4VpQuery, SERVICES, type H2mWorld } from './fiware-h2m-world.ts';
+import { createH2mWorld, h2mServices, openId4VpQuery, type H2mWorld } from './fiware-h2m-world.ts';
 
 let h: H2mWorld;
 before(async () => {
@@ -48,7 +48,7 @@ test('DEEPLINK: /api/v1/authorization answers 302 openid4vp://?client_id&request
   assert.equal(c.response_type, 'vp_token');
   assert.equal(c.response_mode, 'direct_post');
   assert.equal(c.response_uri, `${h.w.issuer}/api/v1/authentication_response`);
-  assert.deepEqual(c.dcql_query, SERVICES[0]!.oidcScopes.default!.dcql);
+  assert.deepEqual(c.dcql_query, (h2mServices(h.til.base)[0] as { oidcScopes: { default: { dcql: unknown } } }).oidcScopes.default.dcql);
   assert.equal(c.scope, undefined, 'no scope claim, as VCVerifier');
   assert.ok((c.exp as number) - (c.iat as number) <= 30, 'short exp');
   assert.equal((await fetch(requestUri)).status, 404, 'the request object is handed out once');

@@ -10,23 +10,38 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createVpJwt } from '@dome-verifier/client';
 import { signJws } from '@dome-verifier/core';
-import { trustedServiceEntry } from '@dome-verifier/dev-issuer';
-import { createWorld, decodePart, newMachine, type MachineClient, type World } from '../../support/world.ts';
+import { tirIssuerDocument, trustedServiceEntry } from '@dome-verifier/dev-issuer';
+import { createWorld, decodePart, ISSUER_DID, newMachine, type MachineClient, type World } from '../../support/world.ts';
+import { createTrustServiceStub, type TrustServiceStub } from '../../support/trust-service-stub.ts';
+import { newDidKey, type DidKeyPair } from '../../support/fiware.ts';
 
 export const BAE_CALLBACK = 'https://market.example/auth/vc/callback';
 export const REQUEST_JWT_PATH = '/auth/vc/request.jwt';
 export const LOGIN_SCOPE = 'openid learcredential';
 
-const employeeScope = {
-  credentials: [{ type: 'LEARCredentialEmployee', trustedIssuersLists: ['*'] }],
-  dcql: { credentials: [{ id: 'employee-query', format: 'jwt_vc_json', meta: { type_values: [['LEARCredentialEmployee']] } }] },
-};
+/** A FIWARE-style user credential (`UserCredential`, `credentialSubject.roles`) for the scopes that accept one. */
+export const USER_QUERY = { id: 'user-query', format: 'jwt_vc_json', meta: { type_values: [['UserCredential']] } };
+const EMPLOYEE_QUERY = { id: 'employee-query', format: 'jwt_vc_json', meta: { type_values: [['LEARCredentialEmployee']] } };
 
-export const SERVICES = [
-  { id: 'data-service', defaultOidcScope: 'default', authorizationType: 'DEEPLINK', oidcScopes: { default: employeeScope } },
-  { id: 'bae', defaultOidcScope: LOGIN_SCOPE, authorizationType: 'FRONTEND_V2', oidcScopes: { [LOGIN_SCOPE]: employeeScope }, redirectUris: [BAE_CALLBACK] },
-  { id: 'no-type', defaultOidcScope: 'default', oidcScopes: { default: employeeScope }, redirectUris: [BAE_CALLBACK] },
-];
+/** Scopes per service; `til` is the trusted issuers list base URL (`<til>/v4/issuers/<did>`). */
+export function h2mServices(til: string, baeCallback = BAE_CALLBACK): Array<Record<string, unknown>> {
+  const employee = { type: 'LEARCredentialEmployee', trustedIssuersLists: [til], jwtInclusion: { enabled: true, fullInclusion: true } };
+  const employeeScope = { credentials: [employee], dcql: { credentials: [EMPLOYEE_QUERY] } };
+  const user = (jwtInclusion: Record<string, unknown>) => ({ type: 'UserCredential', trustedIssuersLists: [til], jwtInclusion });
+  const claimsToInclude = [{ originalKey: 'credentialSubject.roles', newKey: 'roles' }, { originalKey: '$.credentialSubject.email', newKey: 'email' }];
+  // The marketplace accepts a LEAR employee or a FIWARE user credential (either query answers it).
+  const baeScope = { credentials: [employee, user({ enabled: true, fullInclusion: true })], dcql: { credentials: [EMPLOYEE_QUERY, USER_QUERY], credential_sets: [{ options: [['employee-query'], ['user-query']] }] } };
+  return [
+    { id: 'data-service', defaultOidcScope: 'default', authorizationType: 'DEEPLINK', oidcScopes: { default: employeeScope } },
+    { id: 'bae', defaultOidcScope: LOGIN_SCOPE, authorizationType: 'FRONTEND_V2', oidcScopes: { [LOGIN_SCOPE]: baeScope }, redirectUris: [baeCallback] },
+    { id: 'no-type', defaultOidcScope: 'default', oidcScopes: { default: employeeScope }, redirectUris: [baeCallback] },
+    { id: 'bae-claims', defaultOidcScope: LOGIN_SCOPE, authorizationType: 'FRONTEND_V2', oidcScopes: { [LOGIN_SCOPE]: { credentials: [user({ enabled: true, claimsToInclude })], dcql: { credentials: [USER_QUERY] } } }, redirectUris: [baeCallback] },
+    { id: 'bae-flat', defaultOidcScope: LOGIN_SCOPE, authorizationType: 'FRONTEND_V2', oidcScopes: { [LOGIN_SCOPE]: { credentials: [user({ enabled: true, claimsToInclude })], flatClaims: true, dcql: { credentials: [USER_QUERY] } } }, redirectUris: [baeCallback] },
+  ];
+}
+
+/** The e-mail address the TIL entry of `restrictedIssuer` allows (`allowedValues`); credentials carry another by default. */
+export const ALLOWED_EMAIL = 'allowed@consumer.example';
 
 export interface H2mWorld {
   w: World;
@@ -34,12 +49,18 @@ export interface H2mWorld {
   bae: MachineClient;
   user: MachineClient;
   employee: string;
+  /** The TIL (trust-service stub): the DOME seal for LEARCredentialEmployee, `fiwareIssuer` and `restrictedIssuer` for UserCredential. */
+  til: TrustServiceStub;
+  /** A did:key issuer the TIL lists for UserCredential. */
+  fiwareIssuer: DidKeyPair;
+  /** A did:key issuer the TIL lists for UserCredential with `credentialSubject.email` restricted to ALLOWED_EMAIL. */
+  restrictedIssuer: DidKeyPair;
   /** Serves BAE's request object (claims over the defaults) and returns its URL. */
   serveRequestObject(claims?: Record<string, unknown>, o?: { signer?: MachineClient; kid?: string }): string;
   get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: string; headers: Record<string, unknown> }>;
   postForm(path: string, form: Record<string, string>): Promise<{ status: number; json: Record<string, unknown>; headers: Record<string, unknown> }>;
   /** The wallet: fetches `request_uri` of an openid4vp:// URL, posts a VP JWT of the employee. */
-  wallet(authRequest: string, tamper?: { nonce?: string; aud?: string }): Promise<{ status: number; json: Record<string, unknown>; location?: string; requestObject: Record<string, unknown> }>;
+  wallet(authRequest: string, tamper?: { nonce?: string; aud?: string; credentials?: string[] }): Promise<{ status: number; json: Record<string, unknown>; location?: string; requestObject: Record<string, unknown> }>;
   /** A DID-signed client assertion as BAE builds it (iss = sub = client_id = kid = its DID, aud = verifier, exp +30 s). */
   assertion(o?: { signer?: MachineClient; kid?: string; claims?: Record<string, unknown> }): string;
   close(): Promise<void>;
@@ -55,10 +76,19 @@ export function openId4VpQuery(url: string): URLSearchParams {
 export async function createH2mWorld(o: { baeCallback?: string; bae?: MachineClient } = {}): Promise<H2mWorld> {
   const bae = o.bae ?? newMachine();
   const user = newMachine();
+  const til = await createTrustServiceStub();
+  const fiwareIssuer = newDidKey();
+  const restrictedIssuer = newDidKey();
+  const validFor = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 365 * 86_400_000).toISOString() };
+  const serveIssuer = (did: string, doc: Record<string, unknown>) => til.serve(`/v4/issuers/${did}`, { body: JSON.stringify(doc), contentType: 'application/json' });
+  serveIssuer(ISSUER_DID, tirIssuerDocument(ISSUER_DID, ['LEARCredentialEmployee'], validFor));
+  serveIssuer(fiwareIssuer.did, tirIssuerDocument(fiwareIssuer.did, ['UserCredential'], validFor));
+  const restricted = { validFor, credentialsType: 'UserCredential', claims: [{ path: '$.email', allowedValues: [ALLOWED_EMAIL] }] };
+  serveIssuer(restrictedIssuer.did, { did: restrictedIssuer.did, attributes: [{ body: Buffer.from(JSON.stringify(restricted)).toString('base64'), issuerType: 'Undefined', tao: '', rootTao: '' }] });
   // A DOME public client whose client_id equals the FIWARE service id `bae`, with the same
   // redirect URI: DOME and FIWARE codes must still not cross (see bae-login.test.ts).
   const { jwkSetUrl: _none, ...domeTwin } = trustedServiceEntry({ clientId: 'bae', url: 'https://market.example', issuerUrl: 'http://127.0.0.1', grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [BAE_CALLBACK] });
-  const w = await createWorld({ listen: true, tilOverHttp: true, clients: [{ ...domeTwin, clientAuthenticationMethods: ['none'] }], env: { VERIFIER_FIWARE_SERVICES: JSON.stringify(o.baeCallback ? SERVICES.map((s) => (s.id === 'bae' ? { ...s, redirectUris: [o.baeCallback] } : s)) : SERVICES), VERIFIER_BACKEND_OUTBOUND_ALLOWINSECURE: 'true' } });
+  const w = await createWorld({ listen: true, tilOverHttp: true, clients: [{ ...domeTwin, clientAuthenticationMethods: ['none'] }], env: { VERIFIER_FIWARE_SERVICES: JSON.stringify(h2mServices(til.base, o.baeCallback)), VERIFIER_BACKEND_OUTBOUND_ALLOWINSECURE: 'true' } });
   const employee = w.issue({ kind: 'employee', mandatee: { id: user.did, firstName: 'Jane', lastName: 'Doe', email: 'jane@example.org' } });
   const now = () => Math.floor(w.clock.now() / 1000);
   const self: H2mWorld = {
@@ -66,6 +96,9 @@ export async function createH2mWorld(o: { baeCallback?: string; bae?: MachineCli
     bae,
     user,
     employee,
+    til,
+    fiwareIssuer,
+    restrictedIssuer,
     serveRequestObject(claims = {}, o = {}) {
       const signer = o.signer ?? bae;
       const jwt = signJws(
@@ -93,7 +126,7 @@ export async function createH2mWorld(o: { baeCallback?: string; bae?: MachineCli
       assert.equal(ro.status, 200);
       const jwt = await ro.text();
       const claims = decodePart(jwt);
-      const vpJwt = await createVpJwt({ credentials: [employee], holderKey: user.privateKey, holderDid: user.did, audience: tamper.aud ?? String(claims.client_id), nonce: tamper.nonce ?? String(claims.nonce), now: () => w.clock.now() });
+      const vpJwt = await createVpJwt({ credentials: tamper.credentials ?? [employee], holderKey: user.privateKey, holderDid: user.did, audience: tamper.aud ?? String(claims.client_id), nonce: tamper.nonce ?? String(claims.nonce), now: () => w.clock.now() });
       const res = await self.postForm(new URL(String(claims.response_uri)).pathname, { state: String(claims.state), vp_token: vpJwt });
       return { ...res, ...(typeof res.headers.location === 'string' ? { location: res.headers.location } : {}), requestObject: claims };
     },
@@ -101,7 +134,10 @@ export async function createH2mWorld(o: { baeCallback?: string; bae?: MachineCli
       const signer = o.signer ?? bae;
       return signJws({ alg: 'ES256', kid: o.kid ?? signer.did }, { iss: bae.did, sub: bae.did, aud: w.issuer, exp: now() + 30, ...o.claims }, signer.privateKey);
     },
-    close: () => w.close(),
+    async close() {
+      await w.close();
+      await til.close();
+    },
   };
   return self;
 }

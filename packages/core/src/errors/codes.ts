@@ -195,7 +195,6 @@ export const ERROR_CODES = {
   ERR_FIWARE_LOGIN_TYPE: e('invalid_request', 400, 'The FIWARE service has no authorizationType (DEEPLINK or FRONTEND_V2): VCVerifier answers a useless relative redirect, we refuse.'),
   ERR_FIWARE_LOGIN_REDIRECT_URI: e('invalid_request', 400, 'redirect_uri is not one of the service\'s redirectUris (exact match), or a QR login has none, or the service lists none.'),
   ERR_FIWARE_LOGIN_STATE_IN_USE: e('invalid_request', 400, 'A FIWARE login with this state is already pending (VCVerifier refuses a second flow with the same state too).'),
-  ERR_FIWARE_LOGIN_CREDENTIAL_TYPE: e('invalid_request', 400, 'The presented credential is not of a type the login\'s scope lists.'),
   ERR_FIWARE_CLIENT_ASSERTION: e('invalid_client', 401, 'The DID-signed client assertion of a FIWARE code or refresh exchange is malformed, badly signed, expired, for another audience, or its kid, iss and sub are not the client_id DID that started the login.'),
 } as const satisfies Record<string, ErrorSpec>;
 

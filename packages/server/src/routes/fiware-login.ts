@@ -55,7 +55,8 @@ export function fiwareLoginDeps(runtime: Runtime, metrics?: Metrics): FiwareLogi
     resolveDid: runtime.fiwareDeps.resolveDidKey,
     issuer: runtime.issuer,
     clockSkewSeconds: runtime.config.verifier.backend.security.clockSkewSeconds,
-    wallet: { ...runtime.walletDeps, clientId: identity.clientId, ...(metrics ? { onStepFailure: (f) => metrics.countStepFailure(f) } : {}) },
+    // The FIWARE presentation pipeline's dependencies (trust lists, DID registry, x5c, status lists).
+    wallet: { ...runtime.fiwareDeps, clientId: identity.clientId, ...(metrics ? { onStepFailure: (f) => metrics.countStepFailure(f) } : {}) },
   };
 }
 

@@ -36,11 +36,13 @@ export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime, admission: 
 /**
  * A failed wallet answer. The catalogue maps presentation failures to invalid_client/401 for the
  * token endpoint, where the presentation authenticates a client; here it answers a wallet
- * request, and a 401 would log the PWA's user out: 400 invalid_request. Anything else is rethrown
- * (the error handler answers it). Shared with FIWARE's /api/v1/authentication_response.
+ * request, and a 401 would log the PWA's user out: 400 invalid_request. So are the FIWARE
+ * pipeline's rule failures (invalid_grant on its token endpoint; the DOME pipeline raises none).
+ * Anything else is rethrown (the error handler answers it). Shared with FIWARE's
+ * /api/v1/authentication_response.
  */
 export function walletRejection(e: unknown, request: FastifyRequest, reply: FastifyReply, metrics: Metrics): FastifyReply {
-  if (e instanceof VerifierError && (e.error === 'invalid_client' || e.status === 401)) {
+  if (e instanceof VerifierError && (e.error === 'invalid_client' || e.error === 'invalid_grant' || e.status === 401)) {
     request.outcome = 'invalid_request';
     metrics.countRejection(e);
     request.log.info({ code: e.code }, 'wallet presentation rejected');

@@ -3,7 +3,7 @@
  * `presentation_submission` not read): the login the client's `state` names (through the
  * `fiware-state:` index) is answered through the DOME machinery (oauth/login/answer-login.ts:
  * pending and unexpired, one answer at a time, a judged failure ends the login, the outcome is
- * written once). The presentation is verified by verify-wallet-answer.ts. On success:
+ * written once). The presentation is verified by verify-wallet-answer.ts (the FIWARE pipeline, wallet mode). On success:
  *
  * - same-device (DEEPLINK): `302 <callback>?state=<state>&code=<code>&nonce=<nonce>`;
  * - cross-device (QR page): `200 {}`; the page (SSE) and `/ws` learn `<redirect_uri>?state=&code=`.
@@ -30,9 +30,10 @@ export async function handleFiwareAuthenticationResponse(deps: FiwareLoginDeps &
     deps,
     session,
     async () => {
-      const scope = (await deps.services.get(flavour.serviceId))?.oidcScopes[session.scope];
-      if (!scope) throw new VerifierError('ERR_FIWARE_LOGIN_SERVICE_UNKNOWN', 'the service of this login is no longer configured');
-      return verifyFiwareWalletAnswer(deps.wallet, session, scope, vpToken);
+      const service = await deps.services.get(flavour.serviceId);
+      const scope = service?.oidcScopes[session.scope];
+      if (!service || !scope) throw new VerifierError('ERR_FIWARE_LOGIN_SERVICE_UNKNOWN', 'the service of this login is no longer configured');
+      return verifyFiwareWalletAnswer(deps.wallet, session, service, scope, vpToken);
     },
     (code) => withQuery(session.redirectUri, { state: session.state, code, ...(flavour.sameDevice ? { nonce: session.nonce } : {}) }),
   );
