@@ -16,6 +16,7 @@ import { wellKnownRoutes } from './routes/well-known.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { authorizeRoutes, type ErrorPage } from './routes/authorize.ts';
 import { oid4vpRoutes } from './routes/oid4vp.ts';
+import { fiwareLoginRoutes } from './routes/fiware-login.ts';
 import { loginRoutes, pickLang, sendErrorPage } from './routes/login.ts';
 import { authorizeErrorMessage, MESSAGES } from './login/messages.ts';
 import { registeredClientCors, walletCors } from './http/cors.ts';
@@ -139,6 +140,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
   };
   authorizeRoutes(app, runtime, metrics, errorPage);
   oid4vpRoutes(app, runtime, admission, metrics);
+  await fiwareLoginRoutes(app, runtime, admission, metrics);
   loginRoutes(app, { logins: runtime.logins, frontend, issuer: runtime.issuer, clock: runtime.tokenDeps.clock });
   return app;
 }

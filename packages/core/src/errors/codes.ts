@@ -187,6 +187,15 @@ export const ERROR_CODES = {
   ERR_SD_JWT_KB_SD_HASH: e('invalid_request', 400, 'The Key Binding JWT sd_hash does not match the presented SD-JWT and disclosures.'),
   ERR_SD_JWT_KB_IAT: e('invalid_request', 400, 'The Key Binding JWT iat is missing or outside the accepted window (max age, skew).'),
   ERR_SD_JWT_VCT: e('invalid_request', 400, 'The SD-JWT VC vct is not a LEAR credential type, or its mandate is incomplete.'),
+
+  // --- FIWARE H2M (VCVerifier-compatible browser logins, fiware/h2m) --------------------------
+  ERR_FIWARE_LOGIN_PARAMETER: e('invalid_request', 400, 'A FIWARE login parameter (client_id, scope, state, response_type, request_mode) is missing, too long or not supported.'),
+  ERR_FIWARE_LOGIN_SERVICE_UNKNOWN: e('invalid_request', 400, 'client_id names no FIWARE service (`verifier.fiware.services`).'),
+  ERR_FIWARE_LOGIN_SCOPE: e('invalid_scope', 400, 'The scope of a FIWARE login is not one of the service\'s oidcScopes.'),
+  ERR_FIWARE_LOGIN_TYPE: e('invalid_request', 400, 'The FIWARE service has no authorizationType (DEEPLINK or FRONTEND_V2): VCVerifier answers a useless relative redirect, we refuse.'),
+  ERR_FIWARE_LOGIN_REDIRECT_URI: e('invalid_request', 400, 'redirect_uri is not one of the service\'s redirectUris (exact match), or a QR login has none, or the service lists none.'),
+  ERR_FIWARE_LOGIN_STATE_IN_USE: e('invalid_request', 400, 'A FIWARE login with this state is already pending (VCVerifier refuses a second flow with the same state too).'),
+  ERR_FIWARE_CLIENT_ASSERTION: e('invalid_client', 401, 'The DID-signed client assertion of a FIWARE code or refresh exchange is malformed, badly signed, expired, for another audience, or its kid, iss and sub are not the client_id DID that started the login.'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -43,3 +43,4 @@ export { decodeFiwareVpToken, FIWARE_VP_TOKEN_LIMITS, type FiwarePresentationVal
 export { verifyFiwarePresentation, FIWARE_PRESENTATION_CHECKS } from './presentation/verify-fiware-presentation.ts';
 export type { FiwarePresentationInput, FiwarePresentationMode, FiwareCredential, VerifiedFiwarePresentation } from './presentation/context.ts';
 export { createServiceDiscoveryDocument, FIWARE_AUTHORIZATION_PATH, FIWARE_JWKS_PATH } from './discovery.ts';
+export * from './h2m/index.ts';

@@ -46,10 +46,10 @@ export function registeredClientCors(app: FastifyInstance, clients: ClientRegist
   });
 }
 
-/** The two wallet endpoints (IN2's `PublicCorsConfig`), with or without a query string. */
+/** The wallet endpoints (IN2's `PublicCorsConfig`, and FIWARE's of routes/fiware-login.ts), with or without a query string. */
 export function isWalletEndpoint(url: string): boolean {
   const path = url.split('?', 1)[0]!;
-  return path === '/oid4vp/auth-response' || path.startsWith('/oid4vp/auth-request/');
+  return path === '/oid4vp/auth-response' || path.startsWith('/oid4vp/auth-request/') || path === '/api/v1/authentication_response' || path.startsWith('/api/v1/request/');
 }
 
 /**

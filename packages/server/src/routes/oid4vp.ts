@@ -7,7 +7,7 @@
  * (OpenID4VP §8); 503 when a trust service is down. The wallet is never answered 401: the
  * wallet PWA logs its user out on any 401 (dome-wallet-pwa.md §5).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { handleAuthorizationResponse, requestObjectKey, VerifierError } from '@dome-verifier/core';
 import type { Runtime } from '../runtime.ts';
 import type { Metrics } from '../metrics.ts';
@@ -27,17 +27,26 @@ export function oid4vpRoutes(app: FastifyInstance, runtime: Runtime, admission: 
     try {
       await handleAuthorizationResponse(runtime.walletDeps, params);
     } catch (e) {
-      // The catalogue maps presentation failures to invalid_client/401 for the token endpoint,
-      // where the presentation authenticates a client; here it answers a wallet request, and a
-      // 401 would log the PWA's user out.
-      if (e instanceof VerifierError && (e.error === 'invalid_client' || e.status === 401)) {
-        request.outcome = 'invalid_request';
-        metrics.countRejection(e);
-        request.log.info({ code: e.code }, 'wallet presentation rejected');
-        return reply.code(400).send({ error: 'invalid_request', error_description: e.message });
-      }
-      throw e;
+      return walletRejection(e, request, reply, metrics);
     }
     return reply.send({});
   });
+}
+
+/**
+ * A failed wallet answer. The catalogue maps presentation failures to invalid_client/401 for the
+ * token endpoint, where the presentation authenticates a client; here it answers a wallet
+ * request, and a 401 would log the PWA's user out: 400 invalid_request. So are the FIWARE
+ * pipeline's rule failures (invalid_grant on its token endpoint; the DOME pipeline raises none).
+ * Anything else is rethrown (the error handler answers it). Shared with FIWARE's
+ * /api/v1/authentication_response.
+ */
+export function walletRejection(e: unknown, request: FastifyRequest, reply: FastifyReply, metrics: Metrics): FastifyReply {
+  if (e instanceof VerifierError && (e.error === 'invalid_client' || e.error === 'invalid_grant' || e.status === 401)) {
+    request.outcome = 'invalid_request';
+    metrics.countRejection(e);
+    request.log.info({ code: e.code }, 'wallet presentation rejected');
+    return reply.code(400).send({ error: 'invalid_request', error_description: e.message });
+  }
+  throw e;
 }

@@ -23,7 +23,8 @@ export async function handleFiwareTokenRequest(deps: FiwareDeps, request: Fiware
 
 /** A shared check's `invalid_client` failure, answered on the FIWARE endpoint as `invalid_grant` 400. */
 export function asGrantError(e: unknown): unknown {
-  if (e instanceof VerifierError && e.error === 'invalid_client') {
+  // The FIWARE login grants' client assertion (fiware/h2m) authenticates a client: it stays invalid_client.
+  if (e instanceof VerifierError && e.error === 'invalid_client' && e.code !== 'ERR_FIWARE_CLIENT_ASSERTION') {
     return new VerifierError('ERR_FIWARE_PRESENTATION_REJECTED', e.message, { cause: e });
   }
   return e;

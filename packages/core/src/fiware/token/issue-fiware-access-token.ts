@@ -7,8 +7,9 @@
  * the credentials: one included → `verifiableCredential`, several → `verifiablePresentation`
  * (a list of credential objects), `flatClaims` on a requested scope → every member of every
  * included object at the top level (never over a claim above). A `vc` claim carries the first
- * included credential too (DOME consumers and the newer ODRL-PAP read it). The token is recorded
- * (`at:{jti}` → the service id) when `recordMachineTokens` is on.
+ * included credential too (DOME consumers and the newer ODRL-PAP read it). The M2M token is
+ * recorded (`at:{jti}` → the service id) when `recordMachineTokens` is on; a browser login's
+ * tokens are signed by the same `signFiwareAccessToken` and recorded with their refresh family.
  */
 import { randomUUID } from 'node:crypto';
 import { signJws } from '../../jose/jws.ts';
@@ -40,23 +41,16 @@ export interface IssuedFiwareAccessToken {
 
 const RESERVED = new Set(['iss', 'aud', 'sub', 'iat', 'exp', 'nbf', 'jti', 'nonce', 'scope', 'client_id', 'vc', 'verifiableCredential', 'verifiablePresentation']);
 
-/** Signs (and, with recordMachineTokens, records) the access token. */
-export async function issueFiwareAccessToken(deps: FiwareDeps, input: FiwareAccessTokenInput): Promise<IssuedFiwareAccessToken> {
-  const iat = nowSeconds(deps.clock);
-  const expiresIn = deps.tokenPolicy.accessTokenExpiresInSeconds;
-  const jti = randomUUID();
-  const claims: Record<string, unknown> = {
-    iss: deps.tokenPolicy.issuer,
-    aud: [input.service.id],
-    sub: input.holder,
-    iat,
-    exp: iat + expiresIn,
-    jti,
-    nonce: input.nonce ?? randomUUID(),
-    scope: input.scopeNames.join(','),
-  };
-  const included = [...new Set(input.credentials)].map(includedObject).filter((o): o is Record<string, unknown> => o !== undefined);
-  if (input.scopes.some((s) => s.flatClaims)) {
+/**
+ * The credential claims of the token (see the module comment): `verifiableCredential` /
+ * `verifiablePresentation` / the flat claims, and `vc`. A browser login computes them when the
+ * wallet answers and keeps them in its grant, so that the code exchange and every refresh carry
+ * the same (fiware/h2m/user-tokens.ts).
+ */
+export function fiwareCredentialClaims(scopes: readonly FiwareScope[], credentials: readonly FiwareCredential[]): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  const included = [...new Set(credentials)].map(includedObject).filter((o): o is Record<string, unknown> => o !== undefined);
+  if (scopes.some((s) => s.flatClaims)) {
     for (const o of included) for (const [k, v] of Object.entries(o)) if (!RESERVED.has(k) && !Object.hasOwn(claims, k)) claims[k] = v;
   } else if (included.length === 1) {
     claims.verifiableCredential = included[0];
@@ -64,9 +58,51 @@ export async function issueFiwareAccessToken(deps: FiwareDeps, input: FiwareAcce
     claims.verifiablePresentation = included;
   }
   if (included.length > 0) claims.vc = included[0];
+  return claims;
+}
+
+export interface FiwareTokenClaimsInput {
+  readonly serviceId: string;
+  /** The `scope` claim: the scope names joined with `,` (M2M) or the login's scope name (H2M). */
+  readonly scope: string;
+  readonly holder: string;
+  readonly nonce?: string;
+  /** fiwareCredentialClaims(…) of the presented credentials. */
+  readonly credentialClaims: Readonly<Record<string, unknown>>;
+}
+
+/** Signs a FIWARE access token (M2M grants and browser logins alike); records nothing. */
+export function signFiwareAccessToken(deps: Pick<FiwareDeps, 'clock' | 'tokenPolicy' | 'signer'>, input: FiwareTokenClaimsInput): IssuedFiwareAccessToken {
+  const iat = nowSeconds(deps.clock);
+  const expiresIn = deps.tokenPolicy.accessTokenExpiresInSeconds;
+  const jti = randomUUID();
+  const claims: Record<string, unknown> = {
+    iss: deps.tokenPolicy.issuer,
+    aud: [input.serviceId],
+    sub: input.holder,
+    iat,
+    exp: iat + expiresIn,
+    jti,
+    nonce: input.nonce ?? randomUUID(),
+    scope: input.scope,
+  };
+  // Never over a claim above (RESERVED keeps the flat claims off them as well).
+  for (const [k, v] of Object.entries(input.credentialClaims)) if (!Object.hasOwn(claims, k)) claims[k] = v;
   const token = signJws({ alg: 'ES256', kid: deps.signer.kid, typ: 'JWT' }, claims, deps.signer.key);
-  if (deps.tokenPolicy.recordMachineTokens) await recordAccessToken(deps.store, jti, { c: input.service.id }, expiresIn * 1000);
   return { token, jti, claims, expiresIn };
+}
+
+/** Signs (and, with recordMachineTokens, records) the access token of a vp_token / token-exchange grant. */
+export async function issueFiwareAccessToken(deps: FiwareDeps, input: FiwareAccessTokenInput): Promise<IssuedFiwareAccessToken> {
+  const issued = signFiwareAccessToken(deps, {
+    serviceId: input.service.id,
+    scope: input.scopeNames.join(','),
+    holder: input.holder,
+    ...(input.nonce !== undefined ? { nonce: input.nonce } : {}),
+    credentialClaims: fiwareCredentialClaims(input.scopes, input.credentials),
+  });
+  if (deps.tokenPolicy.recordMachineTokens) await recordAccessToken(deps.store, issued.jti, { c: input.service.id }, issued.expiresIn * 1000);
+  return issued;
 }
 
 /** VCVerifier's TokenResponse for the vp_token and token-exchange grants. */

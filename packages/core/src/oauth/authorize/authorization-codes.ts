@@ -26,6 +26,13 @@ export interface GrantRecord {
   profile: Profile;
   nonce?: string;
   authTime: number;
+  /**
+   * Set when a FIWARE login granted it (fiware/h2m): only the FIWARE token endpoint redeems it,
+   * and the DOME grants refuse it (and FIWARE's refuse DOME's), whatever the client ids.
+   * `tokenClaims`: the credential claims of its access tokens (fiware/token/issue-fiware-access-token.ts
+   * `fiwareCredentialClaims`, per the scope's jwtInclusion / flatClaims at the wallet answer).
+   */
+  fiware?: { clientDid?: string; tokenClaims?: Record<string, unknown> };
 }
 
 export interface CodeRecord extends GrantRecord {

@@ -10,7 +10,7 @@
  */
 import { decodeJws, verifyJws, type DecodedJws } from '../../jose/jws.ts';
 import { JoseError } from '../../jose/errors.ts';
-import { FetchError } from '../../ports/fetcher.ts';
+import { FetchError, type Fetcher } from '../../ports/fetcher.ts';
 import { VerifierError } from '../../errors/verifier-error.ts';
 import { readNumericDate } from '../../shared/time.ts';
 import type { Step } from '../../shared/pipeline.ts';
@@ -19,19 +19,32 @@ import { pickParams } from './check-client.ts';
 
 const MAX_REQUEST_OBJECT = 64 * 1024;
 export const REQUEST_OBJECT_ALGORITHMS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'] as const;
-const ACCEPTED_TYP = new Set(['oauth-authz-req+jwt', 'application/oauth-authz-req+jwt', 'jwt']);
+const ACCEPTED_TYP: ReadonlySet<string> = new Set(['oauth-authz-req+jwt', 'application/oauth-authz-req+jwt', 'jwt']);
 const invalid = (msg: string, cause?: unknown) => new VerifierError('ERR_REQUEST_OBJECT_INVALID', msg, cause ? { cause } : undefined);
 
-async function fetchRequestObject(ctx: AuthorizeContext, uri: string): Promise<string> {
+/** GETs a request object by reference through the SSRF guard (shared with FIWARE logins, fiware/h2m). */
+export async function fetchRequestObject(fetch: Fetcher, uri: string): Promise<string> {
   let res;
   try {
-    res = await ctx.deps.fetch({ url: uri, purpose: 'untrusted', maxBytes: MAX_REQUEST_OBJECT, accept: 'application/oauth-authz-req+jwt, application/jwt' });
+    res = await fetch({ url: uri, purpose: 'untrusted', maxBytes: MAX_REQUEST_OBJECT, accept: 'application/oauth-authz-req+jwt, application/jwt' });
   } catch (e) {
     const reason = e instanceof FetchError ? e.reason : 'network';
     throw new VerifierError('ERR_REQUEST_URI_INVALID', `the request_uri cannot be fetched (${reason})`, { cause: e });
   }
   if (res.status !== 200) throw new VerifierError('ERR_REQUEST_URI_INVALID', `the request_uri answered HTTP ${res.status}`);
   return res.body.toString('utf8').trim();
+}
+
+/** The request object's compact JWS (size caps), refused when its `typ` names another kind of JWT. */
+export function decodeRequestObject(jwt: string): DecodedJws {
+  let jws: DecodedJws;
+  try {
+    jws = decodeJws(jwt, { maxLength: MAX_REQUEST_OBJECT, maxHeaderLength: 8 * 1024 });
+  } catch (e) {
+    throw invalid(`the request object is not a signed JWT${e instanceof JoseError ? ` (${e.message})` : ''}`, e);
+  }
+  if (jws.header.typ !== undefined && !ACCEPTED_TYP.has(jws.header.typ.toLowerCase())) throw invalid('the request object typ names another kind of JWT');
+  return jws;
 }
 
 function checkClaims(ctx: AuthorizeContext, jws: DecodedJws): void {
@@ -74,14 +87,8 @@ export const processRequestObject: Step<AuthorizeContext> = {
     const { raw, deps, state } = ctx;
     if (raw.request === undefined && raw.request_uri === undefined) return;
     if (raw.request !== undefined && raw.request_uri !== undefined) throw new VerifierError('ERR_AUTHZ_PARAMETER', 'use request or request_uri, not both');
-    const jwt = raw.request ?? (await fetchRequestObject(ctx, raw.request_uri!));
-    let jws: DecodedJws;
-    try {
-      jws = decodeJws(jwt, { maxLength: MAX_REQUEST_OBJECT, maxHeaderLength: 8 * 1024 });
-    } catch (e) {
-      throw invalid(`the request object is not a signed JWT${e instanceof JoseError ? ` (${e.message})` : ''}`, e);
-    }
-    if (jws.header.typ !== undefined && !ACCEPTED_TYP.has(jws.header.typ.toLowerCase())) throw invalid('the request object typ names another kind of JWT');
+    const jwt = raw.request ?? (await fetchRequestObject(deps.fetch, raw.request_uri!));
+    const jws = decodeRequestObject(jwt);
     const keys = await deps.clientKeys.keysFor(state.client!, jws.header).catch((e: unknown) => {
       if (e instanceof VerifierError && e.status >= 500) throw e;
       throw invalid('no key of the client matches the request object', e);

@@ -29,6 +29,18 @@ import type { Store } from '../../ports/store.ts';
 
 export type LoginStatus = 'pending' | 'complete' | 'failed';
 
+/**
+ * A FIWARE login (fiware/h2m, `/api/v1/authorization` or `/api/v2/loginQR`): the service it is
+ * for, whether the wallet's answer is a same-device redirect (DEEPLINK) or a cross-device `200 {}`
+ * (the QR page), and the DID that signed the client's request object, if one was used — the
+ * only client a DID-signed assertion may redeem the code as.
+ */
+export interface FiwareLoginFlavour {
+  readonly serviceId: string;
+  readonly sameDevice: boolean;
+  readonly clientDid?: string;
+}
+
 export interface LoginSession {
   readonly id: string;
   /** The RP's OAuth `state` (echoed to the RP; shown in the login URL). */
@@ -44,6 +56,8 @@ export interface LoginSession {
   /** The `openid4vp://` request of this login (QR code, same-device button). */
   readonly authRequest: string;
   readonly homeUri?: string;
+  /** Set for a FIWARE login; absent for DOME's `/oidc/authorize`. */
+  readonly fiware?: FiwareLoginFlavour;
   readonly browserSecretHash: string;
   readonly createdAt: number;
   readonly expiresAt: number;
@@ -67,7 +81,10 @@ export interface LoginView {
   homeUri?: string;
 }
 
-export type NewLogin = Omit<LoginSession, 'id' | 'presentationNonce' | 'browserSecretHash' | 'createdAt' | 'expiresAt' | 'status' | 'redirectTo' | 'error' | 'errorCode'>;
+export type NewLogin = Omit<LoginSession, 'id' | 'presentationNonce' | 'browserSecretHash' | 'createdAt' | 'expiresAt' | 'status' | 'redirectTo' | 'error' | 'errorCode'> & {
+  /** The nonce the wallet's presentation must echo; default: 192 random bits (FIWARE logins echo the client's `nonce`). */
+  presentationNonce?: string;
+};
 
 /** The outcome of `claim`: the lease (an opaque token), or how long another answer still holds it. */
 export type Claim = { ok: true; lease: string } | { ok: false; retryAfterMs: number };
@@ -153,7 +170,7 @@ export function createLoginSessions(store: Store, clock: Clock, lifetimeMs = 120
       const session: LoginSession = {
         ...login,
         id,
-        presentationNonce: randomBytes(24).toString('base64url'),
+        presentationNonce: login.presentationNonce ?? randomBytes(24).toString('base64url'),
         browserSecretHash: hash(browserSecret).toString('base64url'),
         createdAt: now,
         expiresAt: now + lifetimeMs,

@@ -12,7 +12,8 @@
  * presentation failure the session is marked failed (the login page says so); when a trust
  * service is unavailable (503) the answer is released so that the wallet can post again.
  *
- * One answer at a time holds the login's lease (login-sessions.ts): another answer meanwhile is
+ * The lease, fencing and set-once outcome are login/answer-login.ts (shared with the FIWARE leg):
+ * one answer at a time holds the login's lease (login-sessions.ts): another answer meanwhile is
  * refused 409 `ERR_LOGIN_ANSWER_IN_PROGRESS` with `Retry-After`; once the lease lapses (the
  * replica answering died) a retry takes over. A holder checks its lease before issuing the code,
  * and only the answer that writes the login's outcome first has its code delivered — a slow
@@ -20,15 +21,14 @@
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
 import type { PresentationDeps } from '../../credentials/context.ts';
-import { verifyPresentation } from '../../credentials/verify-presentation.ts';
 import { employeeProfile, employeeTokenVc, subjectOf } from '../../credentials/token-credential.ts';
 import type { StepFailure } from '../../shared/pipeline.ts';
 import type { Store } from '../../ports/store.ts';
-import { discardAuthorizationCode, issueAuthorizationCode } from '../authorize/authorization-codes.ts';
 import { withQuery } from '../authorize/authorize.ts';
-import { decodeVpToken } from './decode-vp-token.ts';
+import { verifyWalletPresentation } from './verify-wallet-presentation.ts';
 import { DEFAULT_SENT_QUERIES, type SentCredentialQuery } from './sent-queries.ts';
 import type { LoginSession, LoginSessions } from '../login/login-sessions.ts';
+import { answerLogin } from '../login/answer-login.ts';
 
 export interface WalletResponseDeps extends PresentationDeps {
   issuer: string;
@@ -52,63 +52,33 @@ export async function handleAuthorizationResponse(deps: WalletResponseDeps, para
   if (!vpToken) throw new VerifierError('ERR_REQUEST_MISSING_PARAMETER', 'vp_token is required');
   const session = await deps.logins.get(state);
   if (!session) throw new VerifierError('ERR_LOGIN_UNKNOWN', 'no login session for this state');
-  if (deps.clock.now() >= session.expiresAt) throw new VerifierError('ERR_LOGIN_EXPIRED', 'the login session has expired');
-  const answered = () => new VerifierError('ERR_LOGIN_ALREADY_ANSWERED', 'this login session was already answered');
-  if (session.status !== 'pending') throw answered();
-  const claim = await deps.logins.claim(session.id);
-  if (!claim.ok) {
-    const seconds = Math.max(1, Math.ceil(claim.retryAfterMs / 1000));
-    throw new VerifierError('ERR_LOGIN_ANSWER_IN_PROGRESS', `another answer to this login is being verified; retry in ${seconds} s`, { retryAfterSeconds: seconds });
-  }
-  const { lease } = claim;
-
-  let verified;
-  try {
-    let answer;
-    try {
-      answer = decodeVpToken(vpToken, deps.sentQueries?.(session) ?? DEFAULT_SENT_QUERIES);
-    } catch (e) {
-      if (e instanceof VerifierError) deps.onStepFailure?.({ step: 'vp-token', error: e });
-      throw e;
-    }
-    const common = { expectedKind: 'employee' as const, nonce: session.presentationNonce, ...(answer.query ? { query: answer.query } : {}) };
-    verified = await verifyPresentation(
-      answer.format === 'dc+sd-jwt'
-        ? { ...common, sdJwt: { presentation: answer.presentation, audience: deps.clientId } }
-        : { ...common, vpJwt: answer.presentation, audiences: deps.presentationAudiences },
-      deps,
-      { onFailure: deps.onStepFailure },
-    );
-  } catch (e) {
-    // A judged presentation ends the login; an unavailable trust service does not: the wallet may retry.
-    if (e instanceof VerifierError && e.status < 500) await deps.logins.fail(session.id, e.message, e.code);
-    else await deps.logins.release(session.id, lease);
-    throw e;
-  }
-  const subject = subjectOf(verified.credential);
-  if (!subject) {
-    await deps.logins.fail(session.id, 'the credential names no subject', 'ERR_VC_MALFORMED');
-    throw new VerifierError('ERR_VC_MALFORMED', 'the credential names no subject (credentialSubject.id or mandatee.id)');
-  }
-  // Fencing: a holder whose lease lapsed and was taken over issues nothing.
-  if (!(await deps.logins.holds(session.id, lease))) throw answered();
-  const code = await issueAuthorizationCode(deps.store, deps.clock, {
-    clientId: session.clientId,
-    redirectUri: session.redirectUri,
-    ...(session.codeChallenge !== undefined ? { codeChallenge: session.codeChallenge } : {}),
-    ...(session.nonce !== undefined ? { nonce: session.nonce } : {}),
-    scope: session.scope,
-    subject,
-    tokenVc: employeeTokenVc(verified.credential),
-    credentialType: verified.credential.credentialType,
-    profile: employeeProfile(verified.credential),
-    authTime: Math.floor(deps.clock.now() / 1000),
-  });
-  const redirectTo = withQuery(session.redirectUri, { code, state: session.state, iss: deps.issuer });
-  // The final transition: exactly one answer writes the outcome; any other code is never delivered.
-  if (!(await deps.logins.complete(session.id, redirectTo))) {
-    await discardAuthorizationCode(deps.store, code);
-    throw answered();
-  }
+  const { redirectTo } = await answerLogin(
+    deps,
+    session,
+    async () => {
+      const verified = await verifyWalletPresentation(deps, {
+        vpToken,
+        sentQueries: deps.sentQueries?.(session) ?? DEFAULT_SENT_QUERIES,
+        nonce: session.presentationNonce,
+        vpAudiences: deps.presentationAudiences,
+        sdJwtAudience: deps.clientId,
+      });
+      const subject = subjectOf(verified.credential);
+      if (!subject) throw new VerifierError('ERR_VC_MALFORMED', 'the credential names no subject (credentialSubject.id or mandatee.id)');
+      return {
+        clientId: session.clientId,
+        redirectUri: session.redirectUri,
+        ...(session.codeChallenge !== undefined ? { codeChallenge: session.codeChallenge } : {}),
+        ...(session.nonce !== undefined ? { nonce: session.nonce } : {}),
+        scope: session.scope,
+        subject,
+        tokenVc: employeeTokenVc(verified.credential),
+        credentialType: verified.credential.credentialType,
+        profile: employeeProfile(verified.credential),
+        authTime: Math.floor(deps.clock.now() / 1000),
+      };
+    },
+    (code) => withQuery(session.redirectUri, { code, state: session.state, iss: deps.issuer }),
+  );
   return { redirectTo };
 }

@@ -14,7 +14,7 @@
  */
 import { nowSeconds } from '../../ports/clock.ts';
 import type { Store } from '../../ports/store.ts';
-import { createAccessToken } from '../tokens/create-access-token.ts';
+import { createAccessToken, type IssuedToken } from '../tokens/create-access-token.ts';
 import { createIdToken } from '../tokens/create-id-token.ts';
 import { issueRefreshToken } from '../tokens/refresh-tokens.ts';
 import { recordAccessToken } from '../tokens/access-token-records.ts';
@@ -38,7 +38,7 @@ async function discard(store: Store, keys: readonly string[]): Promise<void> {
  * when the commit succeeded, undefined when it was lost (reuse); rethrows store failures.
  */
 export async function issueUserTokensOnCommit(deps: TokenEndpointDeps, grant: GrantRecord, familyId: string, commit: () => Promise<boolean>): Promise<TokenResponse | undefined> {
-  const { tokenPolicy: policy, store } = deps;
+  const { tokenPolicy: policy } = deps;
   const now = nowSeconds(deps.clock);
   const claims = { ...(grant.credentialType ? { credential_type: grant.credentialType } : {}) };
   const tenant = deps.clients.get(grant.clientId)?.tenant;
@@ -65,15 +65,25 @@ export async function issueUserTokensOnCommit(deps: TokenEndpointDeps, grant: Gr
     profile: grant.profile,
     extra: claims,
   });
+  const refreshToken = await storeAndCommit(deps, grant, familyId, access, commit);
+  // `scope` is returned because the granted scope may differ from the requested one (RFC 6749 §5.1).
+  return refreshToken === undefined ? undefined : { access_token: access.token, id_token: idToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: access.expiresIn, scope: USER_SCOPE };
+}
+
+/**
+ * Prepare and commit with tokens already signed (shared with the FIWARE code and refresh
+ * exchanges, fiware/h2m): writes the new refresh token of `familyId` and the access token's
+ * record, then runs `commit`. Returns the refresh token when the commit succeeded, undefined when
+ * it was lost (reuse); the prepared records of a failed or lost exchange are deleted.
+ */
+export async function storeAndCommit(deps: Pick<TokenEndpointDeps, 'store' | 'clock' | 'tokenPolicy'>, grant: GrantRecord, familyId: string, access: IssuedToken, commit: () => Promise<boolean>): Promise<string | undefined> {
+  const { tokenPolicy: policy, store } = deps;
   const written: string[] = [];
   try {
     const refresh = await issueRefreshToken(store, deps.clock, grant, familyId, policy.refreshTokenExpiresInSeconds * 1000);
     written.push(refresh.key);
     written.push(await recordAccessToken(store, access.jti, { c: grant.clientId, f: familyId }, access.expiresIn * 1000));
-    if (await commit()) {
-      // `scope` is returned because the granted scope may differ from the requested one (RFC 6749 §5.1).
-      return { access_token: access.token, id_token: idToken, refresh_token: refresh.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: USER_SCOPE };
-    }
+    if (await commit()) return refresh.token;
   } catch (e) {
     await discard(store, written);
     throw e;

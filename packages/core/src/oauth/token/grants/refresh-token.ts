@@ -22,6 +22,8 @@ export const refreshTokenGrant: Grant = {
     const found = await findRefreshToken(deps.store, deps.clock, token);
     if (!found) throw new VerifierError('ERR_GRANT_REFRESH_INVALID', 'the refresh token is invalid');
     const { familyId, expiresAt: _e, ...grant } = found.record;
+    // A FIWARE login's refresh token is used at the FIWARE token endpoint only (fiware/h2m).
+    if (grant.fiware) throw new VerifierError('ERR_GRANT_REFRESH_INVALID', 'the refresh token is invalid');
     if (grant.clientId !== client.client.clientId) throw new VerifierError('ERR_GRANT_REFRESH_INVALID', 'the refresh token was issued to another client');
     if (await isFamilyRevoked(deps.store, familyId)) throw new VerifierError('ERR_GRANT_REFRESH_INVALID', 'the refresh token is invalid');
     const issued = await issueUserTokensOnCommit(deps, grant, familyId, () => commitRefreshUse(deps.store, deps.clock, found));
