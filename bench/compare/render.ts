@@ -62,8 +62,11 @@ export function barChart(o: { title: string; unit: string; groups: readonly stri
     });
     out.push(`<text x="${(left + gi * groupW + groupW / 2).toFixed(1)}" y="${top + plotH + 18}" text-anchor="middle" fill="#222">${escapeXml(g)}</text>`);
   });
-  o.series.forEach((s, si) => {
-    const x = left + si * (o.series.length > 2 ? 190 : 220);
+  // Legend entries side by side, each as wide as its label (≈ 6.5 px a character at 12 px).
+  let legendX = left;
+  o.series.forEach((s) => {
+    const x = legendX;
+    legendX += 18 + Math.ceil(s.name.length * 6.5) + 24;
     out.push(`<rect x="${x}" y="${H - 22}" width="12" height="12" fill="${s.color}"/>`);
     out.push(`<text x="${x + 18}" y="${H - 12}" fill="#222">${escapeXml(s.name)}</text>`);
   });
@@ -86,8 +89,8 @@ export function renderDocs(run: RunResult, resultPath: string, docsOut: string):
   const withVp = s.grants.includes('vp_token');
   const servers: ServerName[] = [...s.grants.map((g) => GRANT_SERVER[g]), 'peer'];
   const serverLabel: Record<ServerName, string> = {
-    ours: withVp ? `DOME Verifier ${run.versions.verifier}, M2M` : `DOME Verifier ${run.versions.verifier}`,
-    'ours-vp': `DOME Verifier ${run.versions.verifier}, vp_token`,
+    ours: withVp ? 'DOME Verifier, M2M' : `DOME Verifier ${run.versions.verifier}`,
+    'ours-vp': 'DOME Verifier, vp_token',
     peer: `node-${peerName}`,
   };
   const serverColor: Record<ServerName, string> = { ours: OURS_COLOR, 'ours-vp': OURS_VP_COLOR, peer: PEER_COLOR };

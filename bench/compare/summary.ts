@@ -194,7 +194,7 @@ export function summarize(run: RunResult): Summary {
   const pct = (n: number) => `${Math.round(n * 100)} %`;
   const targets: Target[] = grants.flatMap((grant): Target[] => {
     const at = ratios[grant]?.[TARGET_CONNECTIONS];
-    const label = grant === 'm2m' ? '' : `${GRANT_LABEL[grant]}: `;
+    const label = grants.length === 1 && grant === 'm2m' ? '' : `${GRANT_LABEL[grant]}: `;
     const floorName = grant === 'm2m' ? 'parse-inclusive floor (credential cached; CPU per request)' : 'its parse-inclusive floor (x5c chain cached; CPU per request)';
     return [
       { grant, name: `${label}req/s, ours / peer, ${TARGET_CONNECTIONS} connections`, goal: '≥ 2.5×', value: at ? `${at.throughput}×` : 'not measured', met: at ? at.throughput >= 2.5 : null },
