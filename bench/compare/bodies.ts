@@ -2,15 +2,16 @@
  * Token-request bodies for `npm run bench:compare`, signed before a measured window so that the
  * load generator does no crypto while it measures.
  *
- * Every body is `fixed + tail`: `fixed` is the form up to the client assertion's constant payload
- * part (header, `iss`, `sub`, `aud`, the ≈ 10 KB base64 `vp_token`), `tail` the base64url of the
- * variable claims (`iat`, `exp`, a fresh `jti`) and the signature. The constant part of the
+ * Every body is `fixed + tail`: `fixed` is the form up to the signed JWT's constant payload part
+ * (M2M: the client assertion's header, `iss`, `sub`, `aud`, the ≈ 10 KB base64 `vp_token`; FIWARE
+ * `vp_token` grant: the VP JWT's header, `iss`, `sub`, `aud`, `vp` with the credential), `tail` the
+ * base64url of the variable claims (`iat`, `exp`, a fresh `jti` or `nonce`) and the signature. The constant part of the
  * payload JSON is padded with JSON whitespace to a multiple of 3 bytes, so its base64url ends on a
  * group boundary and the two encodings concatenate to the encoding of the whole payload. A pool
  * of N bodies therefore holds N tails of ≈ 140 bytes instead of N ≈ 17 KB strings.
  *
  * A pool hands out each body once: `take()` throws instead of reusing one (a reused body is a
- * replayed `jti`, which both servers answer with 400).
+ * replayed `jti` or VP `nonce`, which the servers answer with 400).
  */
 import { sign, type KeyObject } from 'node:crypto';
 
@@ -22,8 +23,10 @@ export interface AssertionShape {
   readonly constantClaims: Record<string, unknown>;
   readonly key: KeyObject;
   readonly lifetimeSeconds: number;
-  /** Makes the `jti`s of this source distinct from every other source's. */
+  /** Makes the `jti`s (or nonces) of this source distinct from every other source's. */
   readonly jtiPrefix: string;
+  /** The claim that is fresh in every body: `jti` (a client assertion, default) or `nonce` (a bound VP JWT of the `vp_token` grant). */
+  readonly uniqueClaim?: 'jti' | 'nonce';
 }
 
 export interface BodyPool {
@@ -49,9 +52,10 @@ export function bodySource(shape: AssertionShape): BodySource {
   const signingPrefix = `${b64u(JSON.stringify(shape.header))}.${b64u(constant)}`;
   const fixed = `${shape.formPrefix}${signingPrefix}`;
   let n = 0;
+  const unique = shape.uniqueClaim ?? 'jti';
   const tail = () => {
     const iat = Math.floor(Date.now() / 1000);
-    const variable = b64u(`"iat":${iat},"exp":${iat + shape.lifetimeSeconds},"jti":"${shape.jtiPrefix}-${n++}"}`);
+    const variable = b64u(`"iat":${iat},"exp":${iat + shape.lifetimeSeconds},"${unique}":"${shape.jtiPrefix}-${n++}"}`);
     const signature = sign('sha256', Buffer.from(`${signingPrefix}${variable}`), { key: shape.key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
     return `${variable}.${signature}`;
   };

@@ -15,6 +15,13 @@
  *   (JSON.stringify of our token's claims, `vc` included, base64url, signature encoding).
  * - the peer's job, raw: ES256 verify (assertion) + ES256 sign (AT) — what node-oidc-provider
  *   computes per request at least; the bench sizes the peer's body pools by it.
+ * - the FIWARE `vp_token` grant (when the input has `vpGrant`): no client assertion; ES256 verify
+ *   (the bound VP JWT) + RS256 verify (the credential, with the leaf key of its x5c chain: the
+ *   chain is a cached verdict, as our x5c verifier caches it, but the FIWARE pipeline verifies the
+ *   credential's signature on every request) + ES256 sign (AT); without the chain cache also the
+ *   x5c chain; parse-inclusive: splitting, base64url-decoding and JSON-parsing the VP and the VC
+ *   JWTs + building the token (JSON.stringify of our FIWARE token's claims, `verifiableCredential`
+ *   and `vc`, base64url, signature encoding).
  *
  * Run pinned to the servers' core: `taskset -c 0 node --import tsx bench/compare/floor.ts <input.json> <ms>`;
  * prints `{ variant: { perSec, cpuUs } }` as JSON. On a busy machine the wall-clock rate drops while
@@ -33,6 +40,8 @@ export interface FloorInput {
   readonly trustAnchorsPem: string;
   /** The payload of the access token our verifier issued for that request (its size, its `vc`). */
   readonly tokenClaims: Record<string, unknown>;
+  /** The FIWARE `vp_token` grant: one VP JWT exactly as sent (same holder key and credential) and the claims of the token issued for it. */
+  readonly vpGrant?: { readonly vpJwt: string; readonly tokenClaims: Record<string, unknown> };
 }
 
 /** One floor variant: wall-clock rate, and CPU time per operation (robust to a busy machine). */
@@ -50,6 +59,12 @@ export interface FloorResult {
   readonly parseUncached: FloorFigure;
   /** The peer's job, raw: ES256 verify (client assertion) + ES256 sign (AT). */
   readonly peerRaw: FloorFigure;
+  /** FIWARE `vp_token` grant, raw, x5c chain cached: ES256 verify (VP) + RS256 verify (VC) + ES256 sign (AT). */
+  readonly vpRaw?: FloorFigure;
+  /** The same + the x5c chain. */
+  readonly vpRawUncached?: FloorFigure;
+  /** Parse-inclusive, x5c chain cached. */
+  readonly vpParse?: FloorFigure;
 }
 
 interface Jwt {
@@ -150,7 +165,32 @@ export function measureFloor(input: FloorInput, ms: number): FloorResult {
     must(verify('sha256', assertion.signingInput, { key: clientKey, ...es }, assertion.signature), 'assertion');
     sign('sha256', atSigningInput, { key: atKey, ...es });
   };
-  return { rawCached: rate(raw(false)), rawUncached: rate(raw(true)), parseCached: rate(parsed(false)), parseUncached: rate(parsed(true)), peerRaw: rate(peerJob) };
+  const result: FloorResult = { rawCached: rate(raw(false)), rawUncached: rate(raw(true)), parseCached: rate(parsed(false)), parseUncached: rate(parsed(true)), peerRaw: rate(peerJob) };
+  if (!input.vpGrant) return result;
+
+  const grant = input.vpGrant;
+  const gvp = decode(grant.vpJwt);
+  const gvcJwt = vcOf(gvp);
+  const gvc = decode(gvcJwt);
+  const leafKey = chainKey(gvc.header.x5c as string[], anchor);
+  const grantClaims = Buffer.from(`${atHeader}.${Buffer.from(JSON.stringify(grant.tokenClaims)).toString('base64url')}`);
+  const vpRaw = (withChain: boolean) => () => {
+    must(verify('sha256', gvp.signingInput, { key: clientKey, ...es }, gvp.signature), 'VP (vp_token grant)');
+    must(verify('sha256', gvc.signingInput, withChain ? chainKey(gvc.header.x5c as string[], anchor) : leafKey, gvc.signature), 'VC (vp_token grant)');
+    sign('sha256', grantClaims, { key: atKey, ...es });
+  };
+  const vpParsed = () => {
+    const p = decode(grant.vpJwt);
+    must(verify('sha256', p.signingInput, { key: clientKey, ...es }, p.signature), 'VP (vp_token grant)');
+    const c = decode(vcOf(p));
+    must(verify('sha256', c.signingInput, leafKey, c.signature), 'VC (vp_token grant)');
+    const credential = c.payload.vc as Record<string, unknown>;
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { ...grant.tokenClaims, iat: now, exp: now + 3600, verifiableCredential: credential, vc: credential };
+    const signingInput = `${atHeader}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    return `${signingInput}.${sign('sha256', Buffer.from(signingInput), { key: atKey, ...es }).toString('base64url')}`;
+  };
+  return { ...result, vpRaw: rate(vpRaw(false)), vpRawUncached: rate(vpRaw(true)), vpParse: rate(vpParsed) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

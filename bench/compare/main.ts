@@ -4,9 +4,15 @@
  * core 0 (`taskset -c 0`, production mode, the node flags of `npm start`); this process — the
  * load generator (autocannon) and the body signer — runs on core 1.
  *
+ * Two grants of ours are measured against the same peer (BENCH_TARGETS, default `m2m,vp_token`):
+ * the DOME M2M grant (`/oidc/token`, client_credentials + a client assertion carrying the
+ * presentation) and the FIWARE `vp_token` grant (`/services/bench-service/token`, a bound VP JWT
+ * with the same LEARCredentialMachine; bench/compare/fiware.ts).
+ *
  * Each round: the crypto floor (bench/compare/floor.ts, pinned to core 0), then for each
- * connection count one window on each server, interleaved (ours, peer; the next round peer,
- * ours, so that a drift of the machine's load does not favour one side). Each window: a warm-up,
+ * connection count one window per grant of ours and one on the peer, interleaved (ours M2M, ours
+ * vp_token, peer; the next round peer, ours vp_token, ours M2M, so that a drift of the machine's
+ * load does not favour one side). Each window: a warm-up,
  * then the measured window, each with its own pool of bodies signed before it starts (fresh
  * `jti`s, DOME-sized; each body is used once, the pool's cap stops a connection before it would
  * reuse one; a window that nearly exhausts its pool is measured again with more bodies, at most
@@ -18,7 +24,7 @@
  *   BENCH_ROUNDS=5 BENCH_SECONDS=20 BENCH_CONNECTIONS=1,8,32 npm run bench:compare
  *   BENCH_SMOKE=1 npm run bench:compare   # 1 round, 1.5 s windows, 1 and 8 connections
  *
- * Knobs: BENCH_ROUNDS, BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS (comma list),
+ * Knobs: BENCH_TARGETS (comma list of m2m, vp_token), BENCH_ROUNDS, BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS (comma list),
  * BENCH_FLOOR_MS, BENCH_LOG_LEVEL (our server's, default info), BENCH_SMOKE=1, BENCH_RESULTS_DIR,
  * BENCH_DOCS_OUT (the markdown file; the SVGs go to <its dir>/benchmarks/).
  * Exits non-zero if any request was not answered 200.
@@ -32,9 +38,10 @@ import { m2mMaterial } from '../m2m-body.ts';
 import { startBenchServer } from '../server.ts';
 import { bodySource, type BodySource } from './bodies.ts';
 import type { FloorInput, FloorResult } from './floor.ts';
+import { benchServices, startBenchTrustList, VP_CREDENTIAL_TYPE, VP_SERVICE, vpShape } from './fiware.ts';
 import { startPeer } from './peer.ts';
 import { renderDocs } from './render.ts';
-import { summarize, type RunResult, type ServerName, type WindowResult } from './summary.ts';
+import { GRANT_SERVER, GRANTS, summarize, type Grant, type RunResult, type ServerName, type WindowResult } from './summary.ts';
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -53,6 +60,12 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? (SMOKE ? '1,8' : '1,8,32')
   if (!Number.isInteger(n) || n < 1 || n > 1024) throw new Error(`BENCH_CONNECTIONS must list connection counts (1..1024), got "${s}"`);
   return n;
 });
+const TARGETS: Grant[] = (process.env.BENCH_TARGETS ?? GRANTS.join(',')).split(',').map((s) => {
+  const g = s.trim();
+  if (!(GRANTS as readonly string[]).includes(g)) throw new Error(`BENCH_TARGETS must list grants of ${GRANTS.join(', ')}, got "${s}"`);
+  return g as Grant;
+});
+if (TARGETS.length === 0 || new Set(TARGETS).size !== TARGETS.length) throw new Error('BENCH_TARGETS must list each grant at most once');
 const FLOOR_MS = envNumber('BENCH_FLOOR_MS', SMOKE ? 150 : 1000);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ?? 'bench/results';
@@ -62,7 +75,7 @@ const POOL_MARGIN = 1.5;
 /** … and at least this many times the bodies the server's crypto floor allows (the smoke's
  * floor is measured in 150 ms, while a test suite may run beside it: a wider margin). */
 const FLOOR_MARGIN = SMOKE ? 2 : 1.3;
-/** Client assertions live this long (our verifier accepts up to 300 s by default). */
+/** Client assertions and VP JWTs live this long (our verifier accepts up to 300 s for an assertion, 600 s for a bound VP). */
 const ASSERTION_LIFETIME = 280;
 if (WARMUP + SECONDS > 200) throw new Error('BENCH_WARMUP_SECONDS + BENCH_SECONDS must stay under 200 s: the pregenerated assertions expire');
 
@@ -111,7 +124,7 @@ async function measureWindow(t: Target, connections: number, round: number, floo
   // nearly exhaust its pool (cut short, never reusing a body: the pool's cap stops it), it is
   // measured again with twice the bodies, up to twice, and then fails the run.
   const known = t.best.get(connections) ?? 0;
-  const floorRate = Math.max(...floors.map((f) => 1e6 / (t.name === 'ours' ? f.rawCached : f.peerRaw).cpuUs));
+  const floorRate = Math.max(...floors.map((f) => 1e6 / (t.name === 'ours' ? f.rawCached : t.name === 'ours-vp' ? f.vpRaw! : f.peerRaw).cpuUs));
   let estimate = Math.max(known * POOL_MARGIN, floorRate * FLOOR_MARGIN);
   for (let attempt = 1; ; attempt++) {
     const warmPool = t.bodies.pool(Math.ceil(estimate * WARMUP) + 2 * connections);
@@ -151,7 +164,7 @@ function windowResult(t: Target, connections: number, round: number, r: Result, 
     bodiesUsed: pool.taken,
   };
   const fail = w.non200 + w.errors > 0 ? `  FAILED: ${w.non200} non-200 ${JSON.stringify(statusCodes)}, ${w.errors} errors` : '';
-  process.stdout.write(`round ${round}  ${t.name.padEnd(4)} c=${String(connections).padStart(2)}  ${String(w.reqPerSec).padStart(5)} req/s  p50 ${w.latencyMs.p50} ms  p99 ${w.latencyMs.p99} ms  cpu ${w.cpuUsPerRequest} µs/req${fail}\n`);
+  process.stdout.write(`round ${round}  ${t.name.padEnd(7)} c=${String(connections).padStart(2)}  ${String(w.reqPerSec).padStart(5)} req/s  p50 ${w.latencyMs.p50} ms  p99 ${w.latencyMs.p99} ms  cpu ${w.cpuUsPerRequest} µs/req${fail}\n`);
   return w;
 }
 
@@ -163,6 +176,11 @@ function measureFloorPinned(input: string): FloorResult {
     : spawnSync(process.execPath, args, { encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`the floor measurement failed: ${res.stderr}`);
   return JSON.parse(res.stdout) as FloorResult;
+}
+
+function floorLine(f: FloorResult): string {
+  const vp = f.vpRaw && f.vpRawUncached && f.vpParse ? `; vp_token grant: raw ${f.vpRaw.cpuUs} (no x5c chain cache ${f.vpRawUncached.cpuUs}), parse-inclusive ${f.vpParse.cpuUs}` : '';
+  return `M2M: raw ${f.rawCached.cpuUs} (no credential cache ${f.rawUncached.cpuUs}), parse-inclusive ${f.parseCached.cpuUs} (no credential cache ${f.parseUncached.cpuUs}); the peer's job ${f.peerRaw.cpuUs}${vp}`;
 }
 
 function gitCommit(): string {
@@ -180,7 +198,13 @@ async function main(): Promise<void> {
   const pinned = cpus().length > 1;
   // The whole process (every thread) on core 1; the servers and the floor go to core 0.
   if (pinned) execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
-  const ours = await startBenchServer({ logLevel: LOG_LEVEL });
+  const withVp = TARGETS.includes('vp_token');
+  // The FIWARE service's Trusted Issuers List (loopback, in this process: the verifier caches its answer).
+  const trustList = withVp ? await startBenchTrustList() : undefined;
+  const ours = await startBenchServer({ logLevel: LOG_LEVEL, ...(trustList ? { env: { VERIFIER_FIWARE_SERVICES: JSON.stringify(benchServices(trustList.url)) } } : {}) }).catch(async (e: unknown) => {
+    await trustList?.close();
+    throw e;
+  });
   const tmp = mkdtempSync(join(tmpdir(), 'dv-bench-compare-'));
   let peer: Awaited<ReturnType<typeof startPeer>> | undefined;
   try {
@@ -196,6 +220,18 @@ async function main(): Promise<void> {
     });
     const oursTarget: Target = { name: 'ours', url: `${ours.issuer}/oidc/token`, pid: ours.pid, bodies: bodySource(shape(ours.issuer, material.key.privateKey, clientId, 'ours')), cpuMs: ours.cpuMs, best: new Map() };
     const ourProbe = await probe(oursTarget, 'our verifier');
+    const vpTarget: Target | undefined = withVp
+      ? { name: 'ours-vp', url: `${ours.issuer}/services/${VP_SERVICE}/token`, pid: ours.pid, bodies: bodySource(vpShape(ours.issuer, material, ASSERTION_LIFETIME, `cmp-${process.pid}-vp`)), cpuMs: ours.cpuMs, best: new Map() }
+      : undefined;
+    const vpProbe = vpTarget ? await probe(vpTarget, 'our verifier (FIWARE vp_token grant)') : undefined;
+    const vpTokenClaims = vpProbe ? claimsOf(vpProbe.token) : undefined;
+    if (vpTarget && vpProbe) {
+      // The strict path is measured: the same bound VP (same nonce) a second time is refused.
+      const replay = await post(vpTarget.url, vpProbe.body);
+      const replayText = await replay.text();
+      if (replay.status !== 400) throw new Error(`our verifier answered a replayed vp_token ${replay.status}, expected 400: ${replayText.slice(0, 300)}`);
+    }
+    if (vpTokenClaims && typeof vpTokenClaims.verifiableCredential !== 'object') throw new Error('our vp_token access token carries no verifiableCredential claim');
     const tokenClaims = claimsOf(ourProbe.token);
     // The peer's tokens carry every claim ours carries beyond the registered ones (vc, scope, …).
     const registered = new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'client_id']);
@@ -205,13 +241,25 @@ async function main(): Promise<void> {
     const peerTarget: Target = { name: 'peer', url: peer.tokenUrl, pid: peer.pid, bodies: bodySource(shape(peer.issuer, peer.clientKey, peer.kid, 'peer')), cpuMs: peer.cpuMs, best: new Map() };
     const peerProbe = await probe(peerTarget, `the peer (oidc-provider ${peer.version})`);
     if (typeof claimsOf(peerProbe.token).vc !== 'object') throw new Error('the peer\'s access token carries no vc claim');
-    const sizes = { oursBodyBytes: ourProbe.body.length, peerBodyBytes: peerProbe.body.length, oursTokenBytes: ourProbe.token.length, peerTokenBytes: peerProbe.token.length };
+    const sizes = {
+      oursBodyBytes: ourProbe.body.length,
+      peerBodyBytes: peerProbe.body.length,
+      oursTokenBytes: ourProbe.token.length,
+      peerTokenBytes: peerProbe.token.length,
+      ...(vpProbe ? { vpBodyBytes: vpProbe.body.length, vpTokenBytes: vpProbe.token.length } : {}),
+    };
     process.stdout.write(
-      `bench:compare: ${ROUNDS} round(s), ${SECONDS} s windows after ${WARMUP} s warm-up, connections ${CONNECTIONS.join(', ')}; ours ${ours.issuer}, peer oidc-provider ${peer.version} ${peer.issuer}; ` +
-        `bodies ${sizes.oursBodyBytes} / ${sizes.peerBodyBytes} B, tokens ${sizes.oursTokenBytes} / ${sizes.peerTokenBytes} B; load average ${loadAverageBefore.join(' ')}\n`,
+      `bench:compare: ${ROUNDS} round(s), ${SECONDS} s windows after ${WARMUP} s warm-up, connections ${CONNECTIONS.join(', ')}, grants ${TARGETS.join(', ')}; ours ${ours.issuer}, peer oidc-provider ${peer.version} ${peer.issuer}; ` +
+        `bodies ${sizes.oursBodyBytes} / ${sizes.peerBodyBytes} B, tokens ${sizes.oursTokenBytes} / ${sizes.peerTokenBytes} B${vpProbe ? `, vp_token body ${sizes.vpBodyBytes} B, token ${sizes.vpTokenBytes} B` : ''}; load average ${loadAverageBefore.join(' ')}\n`,
     );
 
-    const floorInput: FloorInput = { assertion: ourProbe.body.slice(ourProbe.body.indexOf('client_assertion=') + 'client_assertion='.length), clientJwk: material.key.publicJwk as unknown as Record<string, unknown>, trustAnchorsPem: material.trustAnchorsPem, tokenClaims };
+    const floorInput: FloorInput = {
+      assertion: ourProbe.body.slice(ourProbe.body.indexOf('client_assertion=') + 'client_assertion='.length),
+      clientJwk: material.key.publicJwk as unknown as Record<string, unknown>,
+      trustAnchorsPem: material.trustAnchorsPem,
+      tokenClaims,
+      ...(vpProbe && vpTokenClaims ? { vpGrant: { vpJwt: vpProbe.body.slice(vpProbe.body.indexOf('vp_token=') + 'vp_token='.length), tokenClaims: vpTokenClaims } } : {}),
+    };
     const floorPath = join(tmp, 'floor-input.json');
     writeFileSync(floorPath, JSON.stringify(floorInput));
 
@@ -220,8 +268,9 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       const floor = measureFloorPinned(floorPath);
       floors.push({ round, ...floor });
-      process.stdout.write(`round ${round}  floor (µs CPU per request): raw ${floor.rawCached.cpuUs} (no credential cache ${floor.rawUncached.cpuUs}), parse-inclusive ${floor.parseCached.cpuUs} (no credential cache ${floor.parseUncached.cpuUs}), the peer's job ${floor.peerRaw.cpuUs}\n`);
-      const order = round % 2 === 1 ? [oursTarget, peerTarget] : [peerTarget, oursTarget];
+      process.stdout.write(`round ${round}  floor (µs CPU per request): ${floorLine(floor)}\n`);
+      const oursInOrder = [TARGETS.includes('m2m') ? oursTarget : undefined, vpTarget].filter((t): t is Target => t !== undefined);
+      const order = round % 2 === 1 ? [...oursInOrder, peerTarget] : [peerTarget, ...oursInOrder.reverse()];
       for (const c of CONNECTIONS) for (const t of order) windows.push(await measureWindow(t, c, round, floors));
     }
 
@@ -239,9 +288,10 @@ async function main(): Promise<void> {
         loadAverageAfter: loadavg().map((n) => Math.round(n * 100) / 100),
         pinning: pinned ? 'servers and floor on core 0 (taskset -c 0), load generator on core 1' : 'not pinned (1 CPU)',
       },
-      config: { rounds: ROUNDS, seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, floorMs: FLOOR_MS, logLevel: LOG_LEVEL, smoke: SMOKE },
+      config: { rounds: ROUNDS, seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, floorMs: FLOOR_MS, logLevel: LOG_LEVEL, smoke: SMOKE, targets: TARGETS },
       versions: { verifier: (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version, commit: gitCommit(), peer: `oidc-provider ${peer.version}` },
       sizes,
+      ...(withVp ? { vpGrant: { service: VP_SERVICE, credentialType: VP_CREDENTIAL_TYPE, credential: 'the demo machine\'s LEARCredentialMachine (RS256, x5c, did:elsi issuer) in a bound ES256 VP JWT (aud, nonce, iat, exp)', vpLifetimeSeconds: ASSERTION_LIFETIME } } : {}),
       floors,
       windows,
       memory: { ours: ours.rss(), peer: peer.rss() },
@@ -253,18 +303,17 @@ async function main(): Promise<void> {
 
     process.stdout.write('\nmedians (req/s | p50 | p99 | server CPU per request):\n');
     for (const c of CONNECTIONS) {
-      for (const s of ['ours', 'peer'] as const) {
-        const cell = summary.cells[s][c]!;
-        process.stdout.write(`  ${s.padEnd(4)} c=${String(c).padStart(2)}  ${cell.reqPerSec} req/s (${cell.reqPerSecMin}–${cell.reqPerSecMax})  p50 ${cell.p50} ms  p99 ${cell.p99} ms  ${cell.cpuUsPerRequest} µs/req\n`);
+      for (const s of [...TARGETS.map((g) => GRANT_SERVER[g]), 'peer' as const]) {
+        const cell = summary.cells[s]![c]!;
+        process.stdout.write(`  ${s.padEnd(7)} c=${String(c).padStart(2)}  ${cell.reqPerSec} req/s (${cell.reqPerSecMin}–${cell.reqPerSecMax})  p50 ${cell.p50} ms  p99 ${cell.p99} ms  ${cell.cpuUsPerRequest} µs/req\n`);
       }
     }
-    const f = summary.floor;
-    process.stdout.write(`  floor (µs CPU per request): raw ${f.rawCached.cpuUs} (no credential cache ${f.rawUncached.cpuUs}), parse-inclusive ${f.parseCached.cpuUs} (no credential cache ${f.parseUncached.cpuUs}), the peer's job ${f.peerRaw.cpuUs}\n`);
+    process.stdout.write(`  floor (µs CPU per request): ${floorLine(summary.floor)}\n`);
     process.stdout.write(`  RSS (peak): ours ${run.memory.ours.peakMiB} MiB, peer ${run.memory.peer.peakMiB} MiB\n`);
     process.stdout.write('ratios (median of the rounds):\n');
-    for (const c of CONNECTIONS) {
-      const r = summary.ratios[c]!;
-      process.stdout.write(`  c=${String(c).padStart(2)}  req/s ours/peer ${r.throughput}×  p99 peer/ours ${r.p99}×  ours/floor (parse-inclusive) ${Math.round(r.floor * 100)} %  CPU per request peer/ours ${r.cpu}×  req/s ours / floor req/s ${Math.round(r.floorWall * 100)} %\n`);
+    for (const g of TARGETS) for (const c of CONNECTIONS) {
+      const r = summary.ratios[g]![c]!;
+      process.stdout.write(`  ${g.padEnd(8)} c=${String(c).padStart(2)}  req/s ours/peer ${r.throughput}×  p99 peer/ours ${r.p99}×  ours/floor (parse-inclusive) ${Math.round(r.floor * 100)} %  CPU per request peer/ours ${r.cpu}×  req/s ours / floor req/s ${Math.round(r.floorWall * 100)} %\n`);
     }
     for (const t of summary.targets) process.stdout.write(`  target ${t.name}: ${t.met === null ? 'not measured' : `${t.value} (goal ${t.goal}) ${t.met ? 'met' : 'NOT met'}`}\n`);
     process.stdout.write(`answers: ${summary.answers}, not 200: ${summary.failed}\n`);
@@ -279,6 +328,7 @@ async function main(): Promise<void> {
   } finally {
     peer?.stop();
     ours.stop();
+    await trustList?.close();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

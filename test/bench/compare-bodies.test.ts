@@ -45,3 +45,20 @@ test('a pool hands out each body once and throws rather than reuse one', () => {
   assert.equal(pool.taken, 2);
   assert.throws(() => pool.take(), /body pool exhausted after 2 bodies: a body would be reused/);
 });
+
+test('a vp_token source varies a fresh nonce (not a jti) in a VP JWT sent unencoded after its form prefix', () => {
+  const s = bodySource({ formPrefix: 'grant_type=vp_token&scope=default&vp_token=', header: { alg: 'ES256', typ: 'JWT', kid: 'did:key:z1' }, constantClaims: { iss: 'did:key:z1', aud: 'http://127.0.0.1:1/services/s/token', vp: { holder: 'did:key:z1' } }, key: privateKey, lifetimeSeconds: 120, jtiPrefix: 'vp', uniqueClaim: 'nonce' });
+  const pool = s.pool(2);
+  const nonces = [pool.take(), pool.take()].map((body) => {
+    const jws = body.slice('grant_type=vp_token&scope=default&vp_token='.length);
+    const [h, p, sig] = jws.split('.');
+    assert.ok(verify('sha256', Buffer.from(`${h}.${p}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig!, 'base64url')));
+    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString()) as Record<string, unknown>;
+    assert.equal(payload.jti, undefined);
+    assert.equal((payload.exp as number) - (payload.iat as number), 120);
+    assert.deepEqual(payload.vp, { holder: 'did:key:z1' });
+    return payload.nonce;
+  });
+  assert.equal(new Set(nonces).size, 2);
+  assert.ok(nonces.every((n) => typeof n === 'string' && n.startsWith('vp-')));
+});
