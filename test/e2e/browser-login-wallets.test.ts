@@ -16,7 +16,7 @@ import { issueSdJwtVc, trustedServiceEntry } from '@dome-verifier/dev-issuer';
 import { createAccessTokenValidator } from '@dome-verifier/resource-server';
 import { createWorld, decodePart, ISSUER_DID, newMachine, ORG, TYPES, type World } from '../support/world.ts';
 import { pwaAnswer, pwaFetchTransport } from '../support/pwa-wallet.ts';
-import { chromiumSkipReason, launchChromium } from './chromium.ts';
+import { chromiumSkipReason, launchChromium, withPage as withBrowserPage } from './chromium.ts';
 import { startRp, type Flow, type Rp, type RpClient } from './rp-server.ts';
 
 const W3C = 'learcredential.employee.w3c.4';
@@ -102,20 +102,7 @@ describe('one login page serves both DOME wallets and every credential format (h
     return access;
   }
 
-  async function withPage(fn: (page: Page) => Promise<void>): Promise<void> {
-    const context = await browser.newContext({ locale: 'en-GB' });
-    context.setDefaultTimeout(10_000);
-    const problems: string[] = [];
-    try {
-      const page = await context.newPage();
-      page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
-      page.on('console', (m) => void (m.type() === 'error' && problems.push(`console error: ${m.text()}`)));
-      await fn(page);
-      assert.deepEqual(problems, [], 'no script or console errors');
-    } finally {
-      await context.close();
-    }
-  }
+  const withPage = (fn: (page: Page) => Promise<void>) => withBrowserPage(browser, fn);
 
   /** The PWA answers `link` over real sockets, holding only `credential`. */
   async function pwa(link: string, credential: string) {

@@ -17,7 +17,7 @@ import { answerAuthorizationRequest } from '@dome-verifier/client';
 import { loginCookieName } from '@dome-verifier/core';
 import { generateP256, trustedServiceEntry } from '@dome-verifier/dev-issuer';
 import { createWorld, newMachine, type World } from '../support/world.ts';
-import { chromiumSkipReason, launchChromium } from './chromium.ts';
+import { chromiumSkipReason, launchChromium, withPage as withBrowserPage } from './chromium.ts';
 import { startRp, type Flow, type Rp, type RpClient } from './rp-server.ts';
 
 const SCREENSHOT = '/tmp/dome-login.png';
@@ -75,27 +75,8 @@ describe('browser login through the real login page (headless Chromium)', { skip
     await w?.close();
   });
 
-  /**
-   * A fresh browser context per test. Script errors and console errors (a CSP violation is one)
-   * fail the test, except those matching `allow` (a request the test aborts on purpose).
-   */
-  async function withPage<T>(fn: (page: Page, context: BrowserContext) => Promise<T>, o: { locale?: string; allow?: RegExp } = {}): Promise<T> {
-    const context = await browser.newContext({ locale: o.locale ?? 'en-GB', viewport: { width: 1000, height: 1100 } });
-    context.setDefaultTimeout(10_000);
-    const problems: string[] = [];
-    try {
-      const page = await context.newPage();
-      page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
-      page.on('console', (m) => {
-        if (m.type() === 'error' && !o.allow?.test(m.text())) problems.push(`console error: ${m.text()} (at ${page.url()})`);
-      });
-      const result = await fn(page, context);
-      assert.deepEqual(problems, [], 'no script or console errors in the pages');
-      return result;
-    } finally {
-      await context.close();
-    }
-  }
+  const withPage = <T>(fn: (page: Page, context: BrowserContext) => Promise<T>, o: { locale?: string; allow?: RegExp } = {}) =>
+    withBrowserPage(browser, fn, { ...o, viewport: { width: 1000, height: 1100 } });
 
   /** Chromium opens the RP's /start and must land on the verifier's login page. */
   async function openLoginPage(page: Page, client: RpClient): Promise<{ flow: Flow; pageUrl: URL }> {

@@ -17,7 +17,7 @@ import type { Browser } from 'playwright-core';
 import { signJws } from '@dome-verifier/core';
 import { newMachine } from '../support/world.ts';
 import { createH2mWorld, LOGIN_SCOPE, type H2mWorld } from '../flows/fiware-h2m/fiware-h2m-world.ts';
-import { chromiumSkipReason, launchChromium } from './chromium.ts';
+import { chromiumSkipReason, launchChromium, withPage } from './chromium.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -61,7 +61,7 @@ describe('BAE marketplace login through /api/v2/loginQR (headless Chromium)', { 
           const exchanged = await tokenRequest({ grant_type: 'authorization_code', code, client_id: baeKey.did, client_assertion_type: JWT_BEARER, client_assertion: assertion() });
           tokens.push(exchanged);
           if (exchanged.status === 200) tokens.push(await tokenRequest({ grant_type: 'refresh_token', refresh_token: String(exchanged.json.refresh_token), client_id: baeKey.did, client_assertion_type: JWT_BEARER, client_assertion: assertion() }));
-          res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>BAE</title><h1>Logged in</h1>');
+          res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>BAE</title><link rel="icon" href="data:,"><h1>Logged in</h1>');
         })();
       } else res.writeHead(404).end();
     });
@@ -78,12 +78,7 @@ describe('BAE marketplace login through /api/v2/loginQR (headless Chromium)', { 
   });
 
   test('the browser logs in at the marketplace: QR page, /ws session and authenticated, wallet 200 {}, callback, code exchange by DID assertion, refresh', async () => {
-    const context = await browser.newContext({ locale: 'en-GB' });
-    context.setDefaultTimeout(10_000);
-    const problems: string[] = [];
-    try {
-      const page = await context.newPage();
-      page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+    await withPage(browser, async (page) => {
       const res = await page.goto(`${baeOrigin}/login`);
       assert.equal(res?.status(), 200, `the QR page answered ${res?.status()} at ${page.url()}`);
       const pageUrl = new URL(page.url());
@@ -125,9 +120,6 @@ describe('BAE marketplace login through /api/v2/loginQR (headless Chromium)', { 
       assert.equal(claims.sub, h.user.did);
       assert.equal(tokens[1]!.status, 200, JSON.stringify(tokens[1]!.json));
       assert.notEqual(tokens[1]!.json.refresh_token, tokens[0]!.json.refresh_token);
-      assert.deepEqual(problems, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
