@@ -8,32 +8,12 @@
  */
 import { VerifierError } from '../../errors/verifier-error.ts';
 import { verifyJws, type JwsAlg } from '../../jose/jws.ts';
-import { X509ChainError } from '../../keys/x509.ts';
 import type { Step } from '../../shared/pipeline.ts';
-import { VC_ALGORITHMS } from '../../credentials/checks/check-vc-signature.ts';
+import { VC_ALGORITHMS, verifyElsiSignature } from '../../credentials/checks/check-vc-signature.ts';
 import type { FiwareCredential, FiwarePresentationContext } from './context.ts';
 import type { FiwareDeps } from '../token/context.ts';
 
 const DID_ISSUER_ALGORITHMS: readonly JwsAlg[] = [...VC_ALGORITHMS, 'EdDSA'];
-
-function verifyElsi(c: FiwareCredential, deps: FiwareDeps): void {
-  if (c.jws.header.x5c === undefined) throw new VerifierError('ERR_VC_CERTIFICATE', 'the credential header has no x5c certificate chain');
-  let chain;
-  try {
-    chain = deps.x5c(c.jws.header.x5c, deps.clock.now());
-  } catch (e) {
-    if (e instanceof X509ChainError) throw new VerifierError('ERR_VC_CERTIFICATE', `the credential certificate chain is ${e.reason.replace(/_/g, ' ')}`, { cause: e });
-    throw e;
-  }
-  try {
-    verifyJws(c.jws, chain.leafKey, { algorithms: VC_ALGORITHMS, crit: ['sigT'] });
-  } catch (e) {
-    throw new VerifierError('ERR_VC_SIGNATURE', 'the credential signature does not verify with its certificate', { cause: e });
-  }
-  if (chain.organizationIdentifier !== c.issuer.slice('did:elsi:'.length)) {
-    throw new VerifierError('ERR_VC_ORGANIZATION_MISMATCH', 'the certificate organizationIdentifier does not match the issuer did:elsi');
-  }
-}
 
 async function verifyDidIssuer(c: FiwareCredential, deps: FiwareDeps): Promise<void> {
   if (!c.issuer.startsWith('did:')) throw new VerifierError('ERR_VC_SIGNATURE', 'the credential issuer is not a DID');
@@ -56,7 +36,7 @@ export const checkFiwareVcSignature: Step<FiwarePresentationContext> = {
   async run({ deps, state }) {
     for (const c of state.relevant ?? []) {
       if (c.format === 'sd_jwt') continue; // verified with its disclosures and KB-JWT by fiware-sd-jwt
-      if (c.issuer.startsWith('did:elsi:')) verifyElsi(c, deps);
+      if (c.issuer.startsWith('did:elsi:')) verifyElsiSignature(c.jws, c.issuer, deps.x5c, deps.clock.now());
       else await verifyDidIssuer(c, deps);
     }
   },
