@@ -5,7 +5,7 @@
  * the origins of `verifier.frontend.walletOrigins` (`*` by default, `walletCors`). No credentials
  * are ever allowed cross-origin.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientRegistry } from '@dome-verifier/core';
 
 export function registeredClientCors(app: FastifyInstance, clients: ClientRegistry): void {
@@ -33,17 +33,18 @@ export function registeredClientCors(app: FastifyInstance, clients: ClientRegist
     const path = request.url;
     if (!origin || !(path.startsWith('/oidc/') || path.startsWith('/.well-known/'))) return;
     if (!allowed().has(origin)) return;
-    reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-    if (request.method === 'OPTIONS') {
-      return reply
-        .header('access-control-allow-methods', 'GET, POST')
-        .header('access-control-allow-headers', 'Content-Type, Authorization')
-        .header('access-control-max-age', '600')
-        .code(204)
-        .send();
-    }
-    return undefined;
+    return allowOrigin(request, reply, origin, 'Content-Type, Authorization');
   });
+}
+
+/**
+ * Echoes an allowed `origin` (with `Vary: Origin`); a preflight (OPTIONS) is answered 204 with
+ * GET and POST and `allowHeaders`, any other request goes on.
+ */
+export function allowOrigin(request: FastifyRequest, reply: FastifyReply, origin: string, allowHeaders: string): FastifyReply | undefined {
+  reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+  if (request.method !== 'OPTIONS') return undefined;
+  return reply.header('access-control-allow-methods', 'GET, POST').header('access-control-allow-headers', allowHeaders).header('access-control-max-age', '600').code(204).send();
 }
 
 /** The wallet endpoints (IN2's `PublicCorsConfig`, and FIWARE's of routes/fiware-login.ts), with or without a query string. */

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { FiwareServiceRegistry } from '@dome-verifier/core/fiware';
+import { allowOrigin } from './cors.ts';
 
 const originOf = (u: string): string | undefined => {
   try {
@@ -37,10 +38,6 @@ export function fiwareCors(app: FastifyInstance, services: FiwareServiceRegistry
     const path = request.url.split('?', 1)[0]!;
     const allowed = await allowedOrigins(services, path);
     if (!allowed || !allowed.some((o) => originOf(o) === origin)) return undefined;
-    reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-    if (request.method === 'OPTIONS') {
-      return reply.header('access-control-allow-methods', 'GET, POST').header('access-control-allow-headers', 'Content-Type, Authorization, client_id').header('access-control-max-age', '600').code(204).send();
-    }
-    return undefined;
+    return allowOrigin(request, reply, origin, 'Content-Type, Authorization, client_id');
   });
 }
