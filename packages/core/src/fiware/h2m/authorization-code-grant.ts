@@ -27,11 +27,12 @@ export const fiwareAuthorizationCodeGrant: FiwareLoginGrant = {
     // Option B authenticates before the code is even looked up: a bad assertion learns nothing.
     const clientDid = redirectUri === undefined ? await assertionClient(ctx) : undefined;
     const found = await findAuthorizationCode(deps.store, code);
-    if (!found?.record.fiware) throw invalidCode();
+    const fiware = found?.record.fiware;
+    if (!found || !fiware) throw invalidCode();
     const { record } = found;
     if (request.pathServiceId !== undefined && record.clientId !== request.pathServiceId) throw invalidCode('the authorization code was issued for another service');
     if (redirectUri !== undefined && redirectUri !== record.redirectUri) throw invalidCode('redirect_uri differs from the login');
-    if (clientDid !== undefined && clientDid !== record.fiware?.clientDid) throw invalidCode('the authorization code was issued to another client');
-    return redeemCode(deps, found, (grant, familyId, commit) => issueFiwareUserTokensOnCommit(deps, grant, familyId, commit));
+    if (clientDid !== undefined && clientDid !== fiware.clientDid) throw invalidCode('the authorization code was issued to another client');
+    return redeemCode(deps, found, (grant, familyId, commit) => issueFiwareUserTokensOnCommit(deps, { ...grant, fiware }, familyId, commit));
   },
 };

@@ -21,12 +21,13 @@ export const fiwareRefreshTokenGrant: FiwareLoginGrant = {
     const clientDid = hasClientAssertion(request.params) ? await assertionClient(ctx) : undefined;
     const invalid = () => new VerifierError('ERR_GRANT_REFRESH_INVALID', 'the refresh token is invalid');
     const found = await findRefreshToken(deps.store, deps.clock, token);
-    if (!found?.record.fiware) throw invalid();
+    const fiware = found?.record.fiware;
+    if (!found || !fiware) throw invalid();
     const { familyId, expiresAt: _e, ...grant } = found.record;
     if (request.pathServiceId !== undefined && grant.clientId !== request.pathServiceId) throw invalid();
-    if (clientDid !== undefined && clientDid !== grant.fiware?.clientDid) throw invalid();
+    if (clientDid !== undefined && clientDid !== fiware.clientDid) throw invalid();
     if (await isFamilyRevoked(deps.store, familyId)) throw invalid();
-    const issued = await issueFiwareUserTokensOnCommit(deps, grant, familyId, () => commitRefreshUse(deps.store, deps.clock, found));
+    const issued = await issueFiwareUserTokensOnCommit(deps, { ...grant, fiware }, familyId, () => commitRefreshUse(deps.store, deps.clock, found));
     if (issued) return issued;
     await revokeFamily(deps.store, familyId, familyRevocationTtlMs(deps.tokenPolicy));
     throw new VerifierError('ERR_GRANT_REFRESH_REUSED', 'the refresh token was already used; the session is revoked');

@@ -33,15 +33,17 @@ export interface FiwareUserTokenResponse {
   refresh_token_expires_in: number;
 }
 
-export async function issueFiwareUserTokensOnCommit(deps: FiwareUserTokenDeps, grant: GrantRecord, familyId: string, commit: () => Promise<boolean>): Promise<FiwareUserTokenResponse | undefined> {
+/** A grant record of a FIWARE login (the FIWARE grants redeem only these). */
+export type FiwareGrantRecord = GrantRecord & { fiware: NonNullable<GrantRecord['fiware']> };
+
+export async function issueFiwareUserTokensOnCommit(deps: FiwareUserTokenDeps, grant: FiwareGrantRecord, familyId: string, commit: () => Promise<boolean>): Promise<FiwareUserTokenResponse | undefined> {
   const policy = deps.tokenPolicy;
   const { token, jti } = signFiwareAccessToken(deps, {
     serviceId: grant.clientId,
     scope: grant.scope,
     holder: grant.subject,
     ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
-    // Grants of logins before tokenClaims existed carry the credential in tokenVc.
-    credentialClaims: grant.fiware?.tokenClaims ?? { verifiableCredential: grant.tokenVc, vc: grant.tokenVc },
+    credentialClaims: grant.fiware.tokenClaims,
   });
   const access = { token, jti, expiresIn: policy.accessTokenExpiresInSeconds };
   const refreshToken = await storeAndCommit(deps, grant, familyId, access, commit);

@@ -32,7 +32,7 @@ export interface GrantRecord {
    * `tokenClaims`: the credential claims of its access tokens (fiware/token/issue-fiware-access-token.ts
    * `fiwareCredentialClaims`, per the scope's jwtInclusion / flatClaims at the wallet answer).
    */
-  fiware?: { clientDid?: string; tokenClaims?: Record<string, unknown> };
+  fiware?: { clientDid?: string; tokenClaims: Record<string, unknown> };
 }
 
 export interface CodeRecord extends GrantRecord {
