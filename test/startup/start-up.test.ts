@@ -230,3 +230,44 @@ describe('npm start', () => {
     }
   });
 });
+
+describe('logs on stdout (server.logBufferBytes)', () => {
+  const requestLines = (stdout: string) => stdout.split('\n').filter((l) => l.includes('"request completed"'));
+
+  test('lines are buffered, yet a request\'s line reaches stdout within the flush interval without further traffic', async () => {
+    const port = await freePort();
+    const r = await start(configured({ VERIFIER_BACKEND_IDENTITY_PRIVATE_KEY: KEY, PORT: String(port), HOST: '127.0.0.1' }), /DOME Verifier listening/);
+    try {
+      let stdout = r.stdout;
+      r.child.stdout!.on('data', (d) => (stdout += d));
+      assert.equal((await fetch(`http://127.0.0.1:${port}/health/live`)).status, 200);
+      // The buffer (4096 bytes by default) is far from full: only the periodic flush writes the line.
+      for (let i = 0; i < 100 && requestLines(stdout).length === 0; i++) await new Promise((res) => setTimeout(res, 50));
+      const lines = requestLines(stdout);
+      assert.equal(lines.length, 1, stdout);
+      assert.equal((JSON.parse(lines[0]!) as { route: string }).route, '/health/live');
+    } finally {
+      r.child.kill('SIGKILL');
+    }
+  });
+
+  test('on SIGTERM every buffered line is written before the process exits 0', async () => {
+    const port = await freePort();
+    const r = await start(configured({ VERIFIER_BACKEND_IDENTITY_PRIVATE_KEY: KEY, PORT: String(port), HOST: '127.0.0.1', SERVER_LOGBUFFERBYTES: '16000' }), /DOME Verifier listening/);
+    let stdout = r.stdout;
+    r.child.stdout!.on('data', (d) => (stdout += d));
+    const exit = new Promise<number | null>((res) => r.child.once('exit', (code) => res(code)));
+    for (let i = 0; i < 20; i++) assert.equal((await fetch(`http://127.0.0.1:${port}/health/live`)).status, 200);
+    // At once: the 500 ms flush has not come, 20 lines (≈ 5 KB) sit in a 16 000-byte buffer.
+    r.child.kill('SIGTERM');
+    assert.equal(await exit, 0, stdout);
+    assert.equal(requestLines(stdout).length, 20, stdout);
+    assert.match(stdout, /shutting down/);
+  });
+
+  test('server.logBufferBytes above 16000 is refused at start-up: exit 2 naming the key', async () => {
+    const r = await start(configured({ VERIFIER_BACKEND_IDENTITY_PRIVATE_KEY: KEY, PORT: String(await freePort()), SERVER_LOGBUFFERBYTES: '20000' }), /listening/);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /server\.logBufferBytes/);
+  });
+});

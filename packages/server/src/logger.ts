@@ -30,6 +30,23 @@ function serializeError(err: unknown): unknown {
   return out;
 }
 
+/** The longest a buffered log line waits before it is written (ms). */
+export const LOG_FLUSH_INTERVAL_MS = 500;
+/** What may wait for a blocked stdout before further lines are dropped (bytes). */
+export const LOG_MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+/**
+ * stdout for the server's logs. `bufferBytes` > 0: lines collect in memory and are written
+ * asynchronously in chunks of that size and at least every LOG_FLUSH_INTERVAL_MS (pino flushes
+ * the rest when the process exits); a stdout that stops reading holds at most
+ * LOG_MAX_PENDING_BYTES, then lines are dropped instead of blocking the event loop.
+ * `bufferBytes` 0: each line is written synchronously.
+ */
+export function stdoutDestination(bufferBytes: number): DestinationStream {
+  if (bufferBytes <= 0) return pino.destination({ dest: 1, sync: true });
+  return pino.destination({ dest: 1, sync: false, minLength: bufferBytes, maxLength: LOG_MAX_PENDING_BYTES, periodicFlush: LOG_FLUSH_INTERVAL_MS });
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {
     level,

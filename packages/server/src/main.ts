@@ -10,13 +10,13 @@ import { createMetrics } from './metrics.ts';
 import { createRuntime } from './runtime.ts';
 import { buildApp, buildManagementApp } from './app.ts';
 import { buildFiwareConfigApp } from './routes/fiware-config-api.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, stdoutDestination } from './logger.ts';
 import { startTracing } from './tracing.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, allowPositionals: false });
   const config = configured(() => loadConfig({ file: values.config, env: process.env }));
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, stdoutDestination(config.server.logBufferBytes));
   const metrics = createMetrics();
   const tracing = await startTracing(process.env);
   if (tracing) logger.info({ service: process.env.OTEL_SERVICE_NAME ?? 'dome-verifier' }, 'OpenTelemetry tracing on');
@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   if (runtime.demo) {
     logger.info({ machine: runtime.demo.machine.did }, `demo trust framework ready — get a token with: npm run cli -- token --demo`);
   }
+  // The start-up lines are written now, not when the log buffer next fills (server.logBufferBytes).
+  logger.flush();
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -107,6 +107,7 @@ describe('defaults', () => {
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 15_000,
       keepAliveTimeoutMs: 5_000,
+      logBufferBytes: 4096,
       maxConnections: 4096,
       maxConnectionsPerAddress: 0,
       trustProxy: 'loopback,linklocal,uniquelocal',
