@@ -191,4 +191,19 @@ describe('createX5cVerifier', () => {
     assert.notEqual(verifier(x5cOf(rsaLeaf, dev.intermediate), NOW), a); // evicted
     assert.throws(() => createX5cVerifier(anchors, { maxEntries: 0 }), RangeError);
   });
+
+  test('with the chain cached, a header whose entries are joined, split, padded wrongly or off the alphabet is still refused as malformed', () => {
+    const verifier = createX5cVerifier(anchors);
+    const x5c = x5cOf(rsaLeaf, dev.intermediate);
+    verifier(x5c, NOW); // cached now
+    const malformed = (e: unknown) => e instanceof X509ChainError && e.reason === 'malformed';
+    // Joined with '.', the cache key of the two entries; never a hit.
+    assert.throws(() => verifier([x5c.join('.')], NOW), malformed);
+    assert.throws(() => verifier([`${x5c[0]!}==`, x5c[1]!], NOW), malformed);
+    assert.throws(() => verifier([`${x5c[0]!.slice(0, 8)}-_${x5c[0]!.slice(10)}`, x5c[1]!], NOW), malformed);
+    assert.throws(() => verifier([x5c[0]!, ''], NOW), malformed);
+    assert.throws(() => verifier([x5c[0]!, 42], NOW), malformed);
+    assert.throws(() => verifier(Array(6).fill(x5c[0]!), NOW), (e: unknown) => e instanceof X509ChainError && e.reason === 'too_long');
+    assert.equal(verifier([...x5c], NOW).organizationIdentifier, 'VATES-B60645900');
+  });
 });

@@ -74,6 +74,13 @@ function assertX5cShape(x5c: unknown): asserts x5c is string[] {
   });
 }
 
+/** An array of 1..MAX_CHAIN non-empty bounded strings without '.': the shape a cache key needs (cheap: no alphabet scan). */
+function cacheableX5c(x5c: unknown): x5c is string[] {
+  if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > MAX_CHAIN) return false;
+  for (const s of x5c as unknown[]) if (typeof s !== 'string' || s.length === 0 || s.length > MAX_B64 || s.includes('.')) return false;
+  return true;
+}
+
 function parseCertificate(s: string, i: number): X509Certificate {
   const der = Buffer.from(s, 'base64');
   if (der.toString('base64') !== s) fail('malformed', `x5c[${i}] is not canonical base64`);
@@ -175,8 +182,13 @@ export function createX5cVerifier(
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer');
   const cache = new Map<string, Verdict>();
   return (x5c, nowMs) => {
-    assertX5cShape(x5c);
-    // '.' is outside the base64 alphabet enforced above, so the join is unambiguous.
+    // A hit needs only a list whose join is unambiguous (no '.' inside an entry): a cached key
+    // names exactly the strings that passed assertX5cShape when they were verified. Anything else
+    // gets assertX5cShape's verdict; a miss is checked in full by verify.
+    if (!cacheableX5c(x5c)) {
+      assertX5cShape(x5c);
+      fail('malformed', 'x5c is malformed');
+    }
     const key = createHash('sha256').update(x5c.join('.')).digest('base64');
     const hit = cache.get(key);
     if (hit) {
