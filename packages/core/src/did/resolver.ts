@@ -10,6 +10,7 @@
  *   shorter `negativeTtlMs` — a failure is never cached as a document, and a document never
  *   outlives its TTL. Concurrent resolutions of one DID share one driver call.
  */
+import type { KeyObject } from 'node:crypto';
 import { importPublicJwk } from '../jose/keys.ts';
 import { VerifierError } from '../errors/verifier-error.ts';
 import type { ErrorCode } from '../errors/codes.ts';
@@ -89,6 +90,8 @@ export function createDidResolver(options: DidResolverOptions = {}): DidResolver
     }
   }
 
+  const importedKeys = new WeakMap<object, KeyObject>();
+
   async function resolveParsed(parsed: ParsedDid | null): Promise<DidResolutionResult> {
     if (!parsed) return failed('invalidDid', 'not a DID');
     if (!Object.hasOwn(registry, parsed.method)) return failed('unsupportedDidMethod', `the DID method "${parsed.method}" is not supported`);
@@ -123,11 +126,16 @@ export function createDidResolver(options: DidResolverOptions = {}): DidResolver
         }
         vm = methods[0]!;
       }
-      let key;
-      try {
-        key = importPublicJwk(vm.publicKeyJwk);
-      } catch {
-        throw new VerifierError('ERR_DID_KEY_NOT_FOUND', 'the verification method key cannot be imported');
+      // A cached document keeps its JWK objects: their imported keys are remembered with them
+      // (no thumbprint per request); a document dropped from the cache takes its keys along.
+      let key = importedKeys.get(vm.publicKeyJwk);
+      if (!key) {
+        try {
+          key = importPublicJwk(vm.publicKeyJwk);
+        } catch {
+          throw new VerifierError('ERR_DID_KEY_NOT_FOUND', 'the verification method key cannot be imported');
+        }
+        importedKeys.set(vm.publicKeyJwk, key);
       }
       return { did: parsed.did, vmId: vm.id, controller: vm.controller, jwk: vm.publicKeyJwk, key };
     },

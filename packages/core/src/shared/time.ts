@@ -8,6 +8,20 @@ const ISO_ZONED = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,
  */
 export function parseIsoDateTime(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
+  // The same credential dates come back request after request: remembered (bounded, cleared when full).
+  if (parsedDates.has(value)) return parsedDates.get(value);
+  const t = parseIsoDateTimeUncached(value);
+  if (value.length <= 64) {
+    if (parsedDates.size >= MAX_PARSED_DATES) parsedDates.clear();
+    parsedDates.set(value, t);
+  }
+  return t;
+}
+
+const MAX_PARSED_DATES = 1024;
+const parsedDates = new Map<string, number | undefined>();
+
+function parseIsoDateTimeUncached(value: string): number | undefined {
   const m = ISO_ZONED.exec(value);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second, offH, offM] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as number[];
