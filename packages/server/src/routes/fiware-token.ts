@@ -9,7 +9,8 @@ import { VerifierError } from '@dome-verifier/core';
 import { fiwareErrorSummary, handleFiwareTokenRequest, type FiwareTokenRequest } from '@dome-verifier/core/fiware';
 import type { Runtime } from '../runtime.ts';
 import type { Metrics } from '../metrics.ts';
-import { NO_STORE, fiwareErrorSummaries } from '../http/error-response.ts';
+import { fiwareErrorSummaries } from '../http/error-response.ts';
+import { sendTokenResponse } from '../http/token-response.ts';
 import { cpuBoundRoute, type Admission } from '../http/admission.ts';
 
 const headerValue = (request: FastifyRequest, name: string): string | undefined => {
@@ -23,7 +24,7 @@ export function fiwareTokenRoutes(app: FastifyInstance, runtime: Runtime, metric
     try {
       const response = await handleFiwareTokenRequest(runtime.fiwareDeps, req);
       metrics.tokensIssued.inc({ grant_type: params.grant_type ?? 'unknown' });
-      return reply.headers(NO_STORE).send(response);
+      return sendTokenResponse(reply, response);
     } catch (e) {
       if (e instanceof VerifierError) fiwareErrorSummaries.set(e, fiwareErrorSummary(e));
       throw e;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { handleTokenRequest } from '@dome-verifier/core';
 import type { Runtime } from '../runtime.ts';
 import type { Metrics } from '../metrics.ts';
-import { NO_STORE } from '../http/error-response.ts';
+import { sendTokenResponse } from '../http/token-response.ts';
 import { claimedClientId, cpuBoundRoute, FORM_BODY_LIMIT, type Admission } from '../http/admission.ts';
 
 /** The body limit of the form endpoints (cpuBoundRoute applies it). */
@@ -13,6 +13,6 @@ export function tokenRoute(app: FastifyInstance, runtime: Runtime, metrics: Metr
   cpuBoundRoute(app, admission, '/oidc/token', { clientId: claimedClientId }, async (request, reply, params) => {
     const response = await handleTokenRequest(runtime.tokenDeps, params, request.headers.authorization);
     metrics.tokensIssued.inc({ grant_type: params.grant_type ?? 'unknown' });
-    return reply.headers(NO_STORE).send(response);
+    return sendTokenResponse(reply, response);
   });
 }
