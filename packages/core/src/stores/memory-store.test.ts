@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createMemoryStore } from './memory-store.ts';
 import { VerifierError } from '../errors/verifier-error.ts';
 import { fixedClock } from '../ports/clock.ts';
@@ -58,6 +61,38 @@ test('the periodic sweep removes expired entries without a read', async () => {
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(store.size, 1, 'a was swept, b is still live');
   assert.equal(await store.get('b'), '1');
+  await store.close();
+});
+
+test('a replay reservation (the "jti:<sha256>" key of a token request, value "1") holds at most 128 bytes of heap', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const store = createMemoryStore({ clock: fixedClock(1_000_000) });
+  const n = 100_000;
+  const key = (i: number) => `jti:${createHash('sha256').update(`did:key:zDnae\u0000jti-${i}`).digest('base64url')}`;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  // Each key is made as a request makes it (the store keeps what it needs of it); TTLs spread
+  // over 300 s, as the assertions of a busy minute are.
+  for (let i = 0; i < n; i++) await store.setIfAbsent(key(i), '1', 60_000 + (i % 300) * 1000);
+  gc();
+  const perEntry = (process.memoryUsage().heapUsed - before) / n;
+  assert.equal(store.size, n);
+  assert.ok(perEntry <= 128, `${perEntry.toFixed(0)} bytes per entry`);
+  assert.equal(await store.setIfAbsent(key(4242), '1', 1000), false, 'every reservation is still remembered');
+  assert.equal(await store.get(key(7)), '1');
+  await store.close();
+});
+
+test('values other than "1" are kept as given beside the compact reservations', async () => {
+  const store = createMemoryStore({ clock: fixedClock(0) });
+  await store.set('code:a', '{"c":"x"}', 1000);
+  await store.set('code:b', '1', 1000);
+  await store.set('code:c', '', 1000);
+  assert.equal(await store.get('code:a'), '{"c":"x"}');
+  assert.equal(await store.take('code:b'), '1');
+  assert.equal(await store.get('code:b'), undefined);
+  assert.equal(await store.get('code:c'), '');
   await store.close();
 });
 
