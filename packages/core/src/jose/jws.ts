@@ -7,7 +7,7 @@
 import { sign as cryptoSign, verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
 import { DEFAULT_MAX_JSON_DEPTH, JsonInputError, parseJsonObject } from '../shared/json.ts';
 import { JoseError } from './errors.ts';
-import { decodeBase64UrlCanonical } from '../shared/base64.ts';
+import { decodeBase64UrlCanonical, decodeBase64UrlCanonicalText } from '../shared/base64.ts';
 
 export const ALL_ALGS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA'] as const;
 export type JwsAlg = (typeof ALL_ALGS)[number];
@@ -43,9 +43,9 @@ export interface DecodeOptions {
 const UNSUPPORTED_HEADERS = ['jku', 'x5u', 'b64', 'zip', 'enc'] as const;
 const REGISTERED_HEADERS = new Set(['alg', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'typ', 'cty', 'crit', 'enc', 'zip']);
 
-function segmentJson(segment: Buffer, what: string, maxDepth: number, dupes: boolean): Record<string, unknown> {
+function segmentJson(text: string, what: string, maxDepth: number, dupes: boolean): Record<string, unknown> {
   try {
-    return parseJsonObject(segment.toString('utf8'), { maxDepth, rejectDuplicateKeys: dupes });
+    return parseJsonObject(text, { maxDepth, rejectDuplicateKeys: dupes });
   } catch (e) {
     if (e instanceof JsonInputError) throw new JoseError('ERR_JWS_MALFORMED', `JWS ${what} ${e.message}`);
     throw e;
@@ -69,14 +69,14 @@ export function decodeJws(token: unknown, options: DecodeOptions): DecodedJws {
   if (h.length === 0 || p.length === 0 || s.length === 0) throw new JoseError('ERR_JWS_MALFORMED', 'JWS segments must not be empty');
   // Canonical unpadded base64url only: other alphabets, padding, stray characters and non-zero
   // trailing bits are refused (no two texts for one JWS).
-  const hb = decodeBase64UrlCanonical(h);
-  const pb = decodeBase64UrlCanonical(p);
+  const ht = decodeBase64UrlCanonicalText(h, 'utf8');
+  const pt = decodeBase64UrlCanonicalText(p, 'utf8');
   const sb = decodeBase64UrlCanonical(s);
-  if (!hb || !pb || !sb) throw new JoseError('ERR_JWS_MALFORMED', 'JWS segments must be unpadded base64url');
+  if (ht === undefined || pt === undefined || !sb) throw new JoseError('ERR_JWS_MALFORMED', 'JWS segments must be unpadded base64url');
   if (h.length > (options.maxHeaderLength ?? 2048)) throw new JoseError('ERR_JWS_TOO_LARGE', `JWS header exceeds ${options.maxHeaderLength ?? 2048} characters`);
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
-  const header = segmentJson(hb, 'header', 4, true);
-  const payload = segmentJson(pb, 'payload', maxDepth, options.rejectDuplicatePayloadKeys ?? false);
+  const header = segmentJson(ht, 'header', 4, true);
+  const payload = segmentJson(pt, 'payload', maxDepth, options.rejectDuplicatePayloadKeys ?? false);
   const alg = header.alg;
   if (typeof alg !== 'string' || alg.length === 0) throw new JoseError('ERR_JWS_MALFORMED', 'JWS header alg is missing');
   if (!(ALL_ALGS as readonly string[]).includes(alg)) throw new JoseError('ERR_JWS_ALG_NOT_ALLOWED', `JWS alg "${alg.slice(0, 16)}" is not accepted`);

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeBase64Liberal, decodeBase64UrlCanonical } from './base64.ts';
+import { decodeBase64Liberal, decodeBase64LiberalText, decodeBase64UrlCanonical, decodeBase64UrlCanonicalText } from './base64.ts';
 
 /** Bytes whose standard encoding uses both '+' and '/' (and needs padding). */
 const BYTES = Buffer.from([0xfb, 0xff, 0xbf, 0x00, 0x10]);
@@ -133,6 +133,30 @@ describe('strict base64 decoding without re-encoding', () => {
       if (want) accepted++;
     }
     assert.ok(accepted > 20_000, `the samples include valid encodings (${accepted})`);
+  });
+
+  test('the text variants accept exactly what the byte variants accept, with the same bytes read as utf8 and as latin1', () => {
+    let accepted = 0;
+    for (const s of samples(100_000)) {
+      const url = oracle.canonicalUrl(s);
+      const lib = oracle.liberal(s);
+      assert.equal(decodeBase64UrlCanonicalText(s, 'utf8'), url?.toString('utf8'), JSON.stringify(s));
+      assert.equal(decodeBase64UrlCanonicalText(s, 'latin1'), url?.toString('latin1'), JSON.stringify(s));
+      assert.equal(decodeBase64LiberalText(s, 'latin1'), lib?.toString('latin1'), JSON.stringify(s));
+      assert.equal(decodeBase64LiberalText(s, 'utf8'), lib?.toString('utf8'), JSON.stringify(s));
+      if (url) accepted++;
+    }
+    assert.ok(accepted > 10_000, `the samples include valid encodings (${accepted})`);
+  });
+
+  test('the text variants decode texts longer than their 64 KiB scratch buffer, and a short text after a long one leaves nothing of it behind', () => {
+    const long = Buffer.alloc(70_000, 'é').toString('utf8');
+    const enc = Buffer.from(long).toString('base64url');
+    assert.equal(decodeBase64UrlCanonicalText(enc, 'utf8'), long);
+    const mid = 'x'.repeat(60_000);
+    assert.equal(decodeBase64UrlCanonicalText(Buffer.from(mid).toString('base64url'), 'utf8'), mid);
+    assert.equal(decodeBase64UrlCanonicalText(Buffer.from('{"a":1}').toString('base64url'), 'utf8'), '{"a":1}');
+    assert.equal(decodeBase64LiberalText(Buffer.from('hi').toString('base64'), 'latin1'), 'hi');
   });
 
   test('decodeBase64UrlCanonical refuses padding, the standard alphabet, stray characters and non-zero trailing bits', () => {

@@ -26,6 +26,30 @@ function decodeCanonical(s: string, body: number): Buffer | undefined {
   return buf;
 }
 
+/**
+ * decodeCanonical's verdict, the bytes left in a reused scratch buffer and read back as text:
+ * a token request decodes ≈ 25 KB of JWT parts, and a Buffer of more than 4 KiB is an
+ * ArrayBuffer of its own, allocated and collected per request. Past the scratch size (64 KiB,
+ * more than a form body holds) the bytes get a Buffer of their own.
+ */
+const SCRATCH_BYTES = 64 * 1024;
+const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+
+function decodeCanonicalText(s: string, body: number, encoding: 'utf8' | 'latin1'): string | undefined {
+  const rem = body & 3;
+  if (rem === 1) return undefined;
+  const expected = (body * 3) >>> 2;
+  if (expected > SCRATCH_BYTES) return decodeCanonical(s, body)?.toString(encoding);
+  const written = scratch.write(body === s.length ? s : s.slice(0, body), 0, 'base64');
+  if (written !== expected) return undefined;
+  if (rem !== 0) {
+    const c = s.charCodeAt(body - 1);
+    const v = c < 128 ? SEXTET[c]! : -1;
+    if (v < 0 || (v & (rem === 2 ? 0xf : 0x3)) !== 0) return undefined;
+  }
+  return scratch.toString(encoding, 0, written);
+}
+
 const hasStandardChars = (s: string) => s.includes('+') || s.includes('/');
 const hasUrlSafeChars = (s: string) => s.includes('-') || s.includes('_');
 
@@ -37,6 +61,12 @@ const hasUrlSafeChars = (s: string) => s.includes('-') || s.includes('_');
 export function decodeBase64UrlCanonical(s: string): Buffer | undefined {
   if (hasStandardChars(s)) return undefined;
   return decodeCanonical(s, s.length);
+}
+
+/** decodeBase64UrlCanonical, the bytes read as text (`utf8`: JSON; `latin1`: byte for byte). */
+export function decodeBase64UrlCanonicalText(s: string, encoding: 'utf8' | 'latin1'): string | undefined {
+  if (hasStandardChars(s)) return undefined;
+  return decodeCanonicalText(s, s.length, encoding);
 }
 
 /**
@@ -54,4 +84,14 @@ export function decodeBase64Liberal(s: string): Buffer | undefined {
   if (pad > 0 && (n & 3) !== 0) return undefined;
   if (hasStandardChars(s) && hasUrlSafeChars(s)) return undefined;
   return decodeCanonical(s, n - pad);
+}
+
+/** decodeBase64Liberal, the bytes read as text (`utf8` or `latin1`: byte for byte). */
+export function decodeBase64LiberalText(s: string, encoding: 'utf8' | 'latin1'): string | undefined {
+  const n = s.length;
+  if (n === 0) return undefined;
+  const pad = s.charCodeAt(n - 1) !== 0x3d ? 0 : n > 1 && s.charCodeAt(n - 2) === 0x3d ? 2 : 1;
+  if (pad > 0 && (n & 3) !== 0) return undefined;
+  if (hasStandardChars(s) && hasUrlSafeChars(s)) return undefined;
+  return decodeCanonicalText(s, n - pad, encoding);
 }

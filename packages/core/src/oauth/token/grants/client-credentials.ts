@@ -6,7 +6,7 @@
  * access token `{aud: verifier URL, sub: mandatee id, scope: "machine learcredential"}` is issued.
  */
 import { VerifierError } from '../../../errors/verifier-error.ts';
-import { decodeBase64Liberal } from '../../../shared/base64.ts';
+import { decodeBase64LiberalText } from '../../../shared/base64.ts';
 import { nowSeconds } from '../../../ports/clock.ts';
 import { verifyPresentation } from '../../../credentials/verify-presentation.ts';
 import { credentialTokenClaims } from '../../../credentials/token-credential.ts';
@@ -33,7 +33,7 @@ export function decodeVpTokenClaim(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) throw new VerifierError('ERR_VP_TOKEN_ENCODING', 'vp_token must be a string');
   // A compact JWS contains dots, base64 never does: no need to decode when the value has them.
   // Shape only here (three non-empty segments); the segments are validated when decoded.
-  const decoded = value.includes('.') ? value : decodeBase64Liberal(value)?.toString('latin1');
+  const decoded = value.includes('.') ? value : decodeBase64LiberalText(value, 'latin1');
   if (decoded === undefined || !looksLikeCompactJws(decoded)) {
     throw new VerifierError('ERR_VP_TOKEN_ENCODING', 'vp_token must be base64 or base64url of a compact JWT, or the JWT itself');
   }
