@@ -14,16 +14,18 @@ SEXTET[0x2f] = SEXTET[0x5f] = 63; // / _
  * building the two re-encoded strings (≈ 20 KB per DOME token request).
  */
 function decodeCanonical(s: string, body: number): Buffer | undefined {
-  const rem = body & 3;
-  if (rem === 1) return undefined;
+  if ((body & 3) === 1) return undefined;
   const buf = Buffer.from(body === s.length ? s : s.slice(0, body), 'base64');
-  if (buf.length !== (body * 3) >>> 2) return undefined;
-  if (rem !== 0) {
-    const c = s.charCodeAt(body - 1);
-    const v = c < 128 ? SEXTET[c]! : -1;
-    if (v < 0 || (v & (rem === 2 ? 0xf : 0x3)) !== 0) return undefined;
-  }
-  return buf;
+  return buf.length === (body * 3) >>> 2 && zeroTrailingBits(s, body) ? buf : undefined;
+}
+
+/** The unused low bits of the last character of a body that is not a multiple of 4 are zero. */
+function zeroTrailingBits(s: string, body: number): boolean {
+  const rem = body & 3;
+  if (rem === 0) return true;
+  const c = s.charCodeAt(body - 1);
+  const v = c < 128 ? SEXTET[c]! : -1;
+  return v >= 0 && (v & (rem === 2 ? 0xf : 0x3)) === 0;
 }
 
 /**
@@ -36,18 +38,11 @@ const SCRATCH_BYTES = 64 * 1024;
 const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
 function decodeCanonicalText(s: string, body: number, encoding: 'utf8' | 'latin1'): string | undefined {
-  const rem = body & 3;
-  if (rem === 1) return undefined;
+  if ((body & 3) === 1) return undefined;
   const expected = (body * 3) >>> 2;
   if (expected > SCRATCH_BYTES) return decodeCanonical(s, body)?.toString(encoding);
   const written = scratch.write(body === s.length ? s : s.slice(0, body), 0, 'base64');
-  if (written !== expected) return undefined;
-  if (rem !== 0) {
-    const c = s.charCodeAt(body - 1);
-    const v = c < 128 ? SEXTET[c]! : -1;
-    if (v < 0 || (v & (rem === 2 ? 0xf : 0x3)) !== 0) return undefined;
-  }
-  return scratch.toString(encoding, 0, written);
+  return written === expected && zeroTrailingBits(s, body) ? scratch.toString(encoding, 0, written) : undefined;
 }
 
 const hasStandardChars = (s: string) => s.includes('+') || s.includes('/');
@@ -77,21 +72,23 @@ export function decodeBase64UrlCanonicalText(s: string, encoding: 'utf8' | 'lati
  * no stray characters, no mixed alphabets, no inner or extra padding.
  */
 export function decodeBase64Liberal(s: string): Buffer | undefined {
+  const body = liberalBody(s);
+  return body === undefined ? undefined : decodeCanonical(s, body);
+}
+
+/** decodeBase64Liberal, the bytes read as text (`utf8` or `latin1`: byte for byte). */
+export function decodeBase64LiberalText(s: string, encoding: 'utf8' | 'latin1'): string | undefined {
+  const body = liberalBody(s);
+  return body === undefined ? undefined : decodeCanonicalText(s, body, encoding);
+}
+
+/** The length of `s` without its padding, or undefined when the padding or the alphabets are off. */
+function liberalBody(s: string): number | undefined {
   const n = s.length;
   if (n === 0) return undefined;
   const pad = s.charCodeAt(n - 1) !== 0x3d ? 0 : n > 1 && s.charCodeAt(n - 2) === 0x3d ? 2 : 1;
   // With padding the whole text is a multiple of 4 (so the padding is the canonical one).
   if (pad > 0 && (n & 3) !== 0) return undefined;
   if (hasStandardChars(s) && hasUrlSafeChars(s)) return undefined;
-  return decodeCanonical(s, n - pad);
-}
-
-/** decodeBase64Liberal, the bytes read as text (`utf8` or `latin1`: byte for byte). */
-export function decodeBase64LiberalText(s: string, encoding: 'utf8' | 'latin1'): string | undefined {
-  const n = s.length;
-  if (n === 0) return undefined;
-  const pad = s.charCodeAt(n - 1) !== 0x3d ? 0 : n > 1 && s.charCodeAt(n - 2) === 0x3d ? 2 : 1;
-  if (pad > 0 && (n & 3) !== 0) return undefined;
-  if (hasStandardChars(s) && hasUrlSafeChars(s)) return undefined;
-  return decodeCanonicalText(s, n - pad, encoding);
+  return n - pad;
 }
