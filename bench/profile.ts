@@ -16,13 +16,12 @@
  * The profile covers the whole process, start-up included; the category table leaves start-up out.
  * Open the .cpuprofile in Chrome DevTools (Performance → Load profile) for the call tree.
  */
-import autocannon from 'autocannon';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { m2mMaterial } from './m2m-body.ts';
 import { startBenchServer } from './server.ts';
-import { bodySource } from './compare/bodies.ts';
+import { bodySource, m2mShape, postBodies } from './compare/bodies.ts';
 import { benchServices, startBenchTrustList, VP_SERVICE, vpShape } from './compare/fiware.ts';
 
 interface ProfileNode {
@@ -143,25 +142,11 @@ async function run(): Promise<void> {
     const material = await m2mMaterial(server.dataDir);
     const source =
       target === 'm2m'
-        ? bodySource({
-            formPrefix: `grant_type=client_credentials&client_id=${encodeURIComponent(material.clientId)}&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=`,
-            header: { alg: 'ES256', typ: 'JWT', kid: material.clientId },
-            constantClaims: { iss: material.clientId, sub: material.clientId, aud: server.issuer, vp_token: material.vpToken },
-            key: material.key.privateKey,
-            lifetimeSeconds: 300,
-            jtiPrefix: `prof-${process.pid}`,
-          })
+        ? bodySource(m2mShape(material, server.issuer, material.key.privateKey, material.clientId, 300, `prof-${process.pid}`))
         : bodySource(vpShape(server.issuer, material, 300, `prof-${process.pid}`));
     const url = target === 'm2m' ? `${server.issuer}/oidc/token` : `${server.issuer}/services/${VP_SERVICE}/token`;
     const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
-    const fire = (pool: ReturnType<typeof source.pool>, duration: number) =>
-      autocannon({
-        url,
-        connections,
-        duration,
-        maxOverallRequests: pool.size - connections,
-        requests: [{ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: pool.take() }) }],
-      });
+    const fire = (pool: ReturnType<typeof source.pool>, duration: number) => postBodies(url, connections, duration, pool);
     // Warm-up (JIT, caches), then the measured window.
     if (warmupSeconds > 0) await fire(source.pool(Math.ceil(warmupSeconds * 4000) + connections), warmupSeconds);
     const pool = source.pool(Math.ceil(seconds * 4000) + connections);

@@ -13,6 +13,7 @@
  * A pool hands out each body once: `take()` throws instead of reusing one (a reused body is a
  * replayed `jti` or VP `nonce`, which the servers answer with 400).
  */
+import autocannon, { type Result } from 'autocannon';
 import { sign, type KeyObject } from 'node:crypto';
 
 export interface AssertionShape {
@@ -77,4 +78,32 @@ export function bodySource(shape: AssertionShape): BodySource {
       };
     },
   };
+}
+
+/** The form of a DOME M2M token request up to its client assertion (grant type, client id, assertion type). */
+export function m2mFormPrefix(clientId: string): string {
+  return `grant_type=client_credentials&client_id=${encodeURIComponent(clientId)}&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=`;
+}
+
+/** Bodies of a DOME M2M token request: an assertion (fresh jti) for `aud` carrying the machine's `vp_token`, signed with `key` under `kid`. */
+export function m2mShape(m: { clientId: string; vpToken: string }, aud: string, key: KeyObject, kid: string, lifetimeSeconds: number, jtiPrefix: string): AssertionShape {
+  return {
+    formPrefix: m2mFormPrefix(m.clientId),
+    header: { alg: 'ES256', typ: 'JWT', kid },
+    constantClaims: { iss: m.clientId, sub: m.clientId, aud, vp_token: m.vpToken },
+    key,
+    lifetimeSeconds,
+    jtiPrefix,
+  };
+}
+
+/** Posts the pool's bodies to `url` on `connections` keep-alive connections for `seconds`; each connection stops before it would need a body the pool does not have. */
+export function postBodies(url: string, connections: number, seconds: number, pool: BodyPool): Promise<Result> {
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    maxOverallRequests: pool.size - connections,
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: pool.take() }) }],
+  });
 }

@@ -29,14 +29,14 @@
  * BENCH_DOCS_OUT (the markdown file; the SVGs go to <its dir>/benchmarks/).
  * Exits non-zero if any request was not answered 200.
  */
-import autocannon, { type Result } from 'autocannon';
+import type { Result } from 'autocannon';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { m2mMaterial } from '../m2m-body.ts';
 import { startBenchServer } from '../server.ts';
-import { bodySource, type BodySource } from './bodies.ts';
+import { bodySource, m2mShape, postBodies, type BodySource } from './bodies.ts';
 import type { FloorInput, FloorResult } from './floor.ts';
 import { benchServices, startBenchTrustList, VP_CREDENTIAL_TYPE, VP_SERVICE, vpShape } from './fiware.ts';
 import { startPeer } from './peer.ts';
@@ -80,8 +80,6 @@ const FLOOR_MARGIN = SMOKE ? 2 : 1.3;
 const ASSERTION_LIFETIME = 120;
 if (WARMUP + SECONDS > 100) throw new Error('BENCH_WARMUP_SECONDS + BENCH_SECONDS must stay under 100 s: the pregenerated assertions expire');
 
-const FORM = (clientId: string) =>
-  `grant_type=client_credentials&client_id=${encodeURIComponent(clientId)}&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=`;
 
 interface Target {
   readonly name: ServerName;
@@ -106,17 +104,6 @@ async function probe(t: { url: string; bodies: BodySource }, what: string): Prom
 
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
-function runAutocannon(t: Target, connections: number, seconds: number, pool: ReturnType<BodySource['pool']>): Promise<Result> {
-  return autocannon({
-    url: t.url,
-    connections,
-    duration: seconds,
-    // Each connection stops before it would need a body the pool does not have.
-    maxOverallRequests: pool.size - connections,
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: pool.take() }) }],
-  });
-}
-
 async function measureWindow(t: Target, connections: number, round: number, floors: readonly FloorResult[]): Promise<WindowResult> {
   // How many bodies to sign: no server answers faster than the signatures it must compute, so its
   // crypto floor in operations per CPU-second (the rate of a core of its own, however busy the
@@ -129,11 +116,11 @@ async function measureWindow(t: Target, connections: number, round: number, floo
   let estimate = Math.max(known * POOL_MARGIN, floorRate * FLOOR_MARGIN);
   for (let attempt = 1; ; attempt++) {
     const warmPool = t.bodies.pool(Math.ceil(estimate * WARMUP) + 2 * connections);
-    const warm = await runAutocannon(t, connections, WARMUP, warmPool);
+    const warm = await postBodies(t.url, connections, WARMUP, warmPool);
     if (warm.non2xx > 0 || warm.errors > 0) process.stderr.write(`bench:compare: ${t.name} warm-up (${connections} connections): ${warm.non2xx} non-2xx, ${warm.errors} errors\n`);
     const pool = t.bodies.pool(Math.ceil(estimate * SECONDS) + 2 * connections + 100);
     const cpu0 = t.cpuMs();
-    const r = await runAutocannon(t, connections, SECONDS, pool);
+    const r = await postBodies(t.url, connections, SECONDS, pool);
     const cpu1 = t.cpuMs();
     if (r.requests.total < 0.9 * (pool.size - connections)) return windowResult(t, connections, round, r, cpu1 - cpu0, pool, known);
     const what = `${t.name}, ${connections} connections: the window sent ${r.requests.total} of ${pool.size} pregenerated bodies (rate above the estimate of ${Math.round(estimate)} req/s)`;
@@ -210,15 +197,8 @@ async function main(): Promise<void> {
   let peer: Awaited<ReturnType<typeof startPeer>> | undefined;
   try {
     const material = await m2mMaterial(ours.dataDir);
-    const { clientId, vpToken } = material;
-    const shape = (aud: string, key: import('node:crypto').KeyObject, kid: string, name: string) => ({
-      formPrefix: FORM(clientId),
-      header: { alg: 'ES256', typ: 'JWT', kid },
-      constantClaims: { iss: clientId, sub: clientId, aud, vp_token: vpToken },
-      key,
-      lifetimeSeconds: ASSERTION_LIFETIME,
-      jtiPrefix: `cmp-${process.pid}-${name}`,
-    });
+    const { clientId } = material;
+    const shape = (aud: string, key: import('node:crypto').KeyObject, kid: string, name: string) => m2mShape(material, aud, key, kid, ASSERTION_LIFETIME, `cmp-${process.pid}-${name}`);
     const oursTarget: Target = { name: 'ours', url: `${ours.issuer}/oidc/token`, pid: ours.pid, bodies: bodySource(shape(ours.issuer, material.key.privateKey, clientId, 'ours')), cpuMs: ours.cpuMs, best: new Map() };
     const ourProbe = await probe(oursTarget, 'our verifier');
     const vpTarget: Target | undefined = withVp
