@@ -64,6 +64,22 @@ test('the periodic sweep removes expired entries without a read', async () => {
   await store.close();
 });
 
+test('each new key adds exactly one entry, even beside expired entries the sweep has not removed yet (until the table must grow)', async () => {
+  const clock = fixedClock(0);
+  const store = createMemoryStore({ clock, sweepIntervalMs: 3_600_000 });
+  for (let i = 0; i < 350; i++) await store.setIfAbsent(`old-${i}`, '1', 10);
+  clock.advance(20);
+  for (let i = 0; i < 350; i++) await store.setIfAbsent(`new-${i}`, '1', 10_000);
+  assert.equal(store.size, 700, 'the expired entries are still counted; none was replaced by a new key');
+  store.sweep();
+  assert.equal(store.size, 350, 'the sweep removes the expired ones');
+  for (let i = 0; i < 350; i++) await store.setIfAbsent(`old-${i}`, '1', 10);
+  clock.advance(20);
+  for (let i = 0; i < 100; i++) await store.setIfAbsent(`more-${i}`, '1', 10_000);
+  assert.equal(store.size, 450, 'a table 3/4 full removes its expired entries before it grows');
+  await store.close();
+});
+
 test('a replay reservation (the "jti:<sha256>" key of a token request, value "1") costs at most 80 bytes, none of them on the garbage-collected heap', async () => {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;

@@ -16,9 +16,10 @@
  * value is `'1'`) are kept in a Map by slot.
  *
  * A deletion shifts the entries of its cluster back (no tombstones), so a lookup ends at the first
- * empty slot. Expired entries are removed by the operations that meet them, by a sweep that visits
- * a bounded share of the table per tick (the whole table every 8 ticks at most, so that no tick
- * blocks the event loop for long), and when the table must grow or the store is full.
+ * empty slot. Expired entries are removed by the reads that meet them, by a sweep that visits a
+ * bounded share of the table per tick (the whole table every 8 ticks at most, so that no tick
+ * blocks the event loop for long), and when the table must grow or the store is full; a write
+ * never replaces one, so `size` grows by one per new key otherwise.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../ports/clock.ts';
@@ -215,16 +216,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     }
   };
 
-  /** Places the current key (known to be absent) in the first free slot of its cluster, or the slot of an expired entry on the way. */
-  const place = (value: string, expiresAt: number, now: number) => {
+  /**
+   * Places the current key (known to be absent) in the first free slot of its cluster. An expired
+   * entry on the way is left to the sweep: `size` then grows by exactly one per new key, as
+   * callers that count what a request stored expect.
+   */
+  const place = (value: string, expiresAt: number) => {
     let i = k[0]! & mask;
-    while (used[i] === 1 && exp[i]! > now) i = (i + 1) & mask;
-    if (used[i] === 1) {
-      if (values.size > 0) values.delete(i); // the expired entry's value goes with it
-    } else {
-      used[i] = 1;
-      count++;
-    }
+    while (used[i] === 1) i = (i + 1) & mask;
+    used[i] = 1;
+    count++;
     write(i, value, expiresAt);
   };
 
@@ -267,7 +268,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         return true;
       }
       makeRoom(now);
-      place(value, now + ttlMs, now);
+      place(value, now + ttlMs);
       return true;
     },
     async set(name, value, ttlMs) {
@@ -276,7 +277,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       const i = find();
       if (i >= 0) return write(i, value, now + ttlMs);
       makeRoom(now);
-      place(value, now + ttlMs, now);
+      place(value, now + ttlMs);
     },
     async get(name) {
       const i = liveSlot(name);
