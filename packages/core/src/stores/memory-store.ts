@@ -159,16 +159,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     allocate(n);
     for (let s = 0; s < oldCap; s++) {
       if (oldUsed[s] !== 1 || oldExp[s]! <= now) continue;
-      let i = oldKeys[s * 4]! & mask;
-      while (used[i] === 1) i = (i + 1) & mask;
-      used[i] = 1;
-      count++;
       const o = s * 4;
       k[0] = oldKeys[o]!;
       k[1] = oldKeys[o + 1]!;
       k[2] = oldKeys[o + 2]!;
       k[3] = oldKeys[o + 3]!;
-      write(i, oldValues.get(s) ?? '1', oldExp[s]!);
+      place(oldValues.get(s) ?? '1', oldExp[s]!);
     }
     k.set(current);
   };
